@@ -1,0 +1,79 @@
+"""What the dialog manager hears (events) and what it asks a shell to do (effects).
+
+All values: the dialog manager never speaks, prints or publishes; a shell turns effects into a
+terminal line, a JSON line or a Hermes message (see ../shared/style.md, h11).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Union
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One recognised piece of an utterance: an intent and its slots.
+
+    A local recogniser may find several segments in one sentence ("my calf is swollen and i flew
+    back yesterday"); a Hermes intent message is exactly one. Slot names are finding ids (values as
+    strings, as a grammar tags them) or one of the extra slots listed in skill/nlu/contract.py.
+    """
+
+    intent: str
+    slots: Mapping[str, str] = field(default_factory=dict)
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """The person said something that was recognised into one or more segments."""
+
+    segments: tuple[Segment, ...]
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class NotUnderstood:
+    """The person said something, but nothing in it was recognised."""
+
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Silence:
+    """The person said nothing before the listener gave up (a Hermes session timeout)."""
+
+
+Event = Union[Heard, NotUnderstood, Silence]
+
+
+@dataclass(frozen=True)
+class Utter:
+    """Speak one utterance.
+
+    `pause_s` is how long to wait after speaking before the next utterance (a timed hold in a
+    guided stretch). `guide` names the routine the line belongs to. `asking` lists the findings a
+    question asks about; `expects_reply` marks the line after which the skill listens.
+    """
+
+    text: str
+    pause_s: float = 0.0
+    guide: Optional[str] = None
+    asking: tuple[str, ...] = ()
+    expects_reply: bool = False
+
+
+@dataclass(frozen=True)
+class Advised:
+    """Advice was given: the disposition, the rules that matched, and the findings behind it."""
+
+    disposition: str
+    rules: tuple[str, ...]
+    findings: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class End:
+    """The conversation is over; the next utterance starts a new one."""
+
+
+Effect = Union[Utter, Advised, End]

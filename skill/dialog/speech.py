@@ -1,0 +1,93 @@
+"""Turning decisions into utterances, with the words from the phrasebook.
+
+Kept apart from the manager so that the manager reads as decisions and this as wording.
+Variants rotate with the turn number: deterministic, so tests and transcripts are repeatable.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..triage.engine import Assessment
+from ..triage.findings import Disposition
+from .events import Utter
+from .keys import QUESTION_FINDINGS
+from .phrasebook import Phrasebook
+from .spoken import number_words, spell_digits
+from .state import Config, Pending
+
+
+class Speech:
+    """Builds utterances for one language and configuration."""
+
+    def __init__(self, phrasebook: Phrasebook, config: Config) -> None:
+        self.book = phrasebook
+        self.config = config
+
+    def line(self, key: str, turn: int = 0, **params: str) -> Utter:
+        return Utter(self.book.say(key, turn, **params))
+
+    def _items(self, qid: str, findings: tuple[str, ...]) -> str:
+        return self.book.join_items([self.book.say(f"item.{qid}.{f}") for f in findings])
+
+    def ask(self, pending: Pending, turn: int, again: bool = False) -> Utter:
+        """The question for `pending`; `again` rephrases it after a miss."""
+        if pending.kind == "check":
+            text = self.book.say(f"check.{pending.id}", turn)
+        elif pending.kind == "which":
+            text = self.book.say("which.cramp_safety", turn,
+                                 items=self._items("cramp_safety", pending.asking))
+        else:
+            key = f"{'reprompt' if again else 'ask'}.{pending.id}"
+            if len(QUESTION_FINDINGS[pending.id]) > 1:
+                text = self.book.say(key, turn, items=self._items(pending.id, pending.asking))
+            else:
+                text = self.book.say(key, turn)
+        return Utter(text, asking=pending.asking, expects_reply=True)
+
+    def because(self, assessment: Assessment, turn: int) -> Utter:
+        reasons = [self.book.say(f"reason.{rule}") for rule in assessment.deciding[:2]]
+        joined = self.book.say("grammar.and").join(reasons) if len(reasons) > 1 else reasons[0]
+        return self.line("advice.because", turn, reasons=joined)
+
+    def advice(self, assessment: Assessment, turn: int) -> list[Utter]:
+        """The advice for a disposition, its reasons, and the safety net where it belongs."""
+        level = assessment.disposition
+        number = spell_digits(self.config.emergency_number)
+        lines = []
+        if level == Disposition.EMERGENCY:
+            lines.append(self.line("advice.emergency", turn, number=number))
+        else:
+            lines.append(self.line(f"advice.{level.id}", turn))
+        lines.append(self.because(assessment, turn))
+        if "D5" in assessment.rules and level == Disposition.DOCTOR:
+            lines.append(self.line("advice.medicines_note", turn))
+        if level == Disposition.SELF_CARE:
+            lines += [self.line("self_care.after", turn), self.line("self_care.prevention", turn),
+                      self.line("self_care.offer_routine", turn)]
+        if level <= Disposition.DOCTOR:
+            lines.append(self.line("safety_net", turn))
+        return lines
+
+    def routine(self, routine: str, turn: int) -> list[Utter]:
+        """A guided routine: the intro, then one utterance per step with its pause."""
+        hold = self.config.hold_seconds
+        lines = [Utter(self.book.say(f"guide.{routine}.intro", turn), guide=routine)]
+        for step in self.book.steps(routine):
+            pause = hold if step.pause is None else step.pause
+            text = step.say.replace("{seconds}", number_words(int(round(hold))))
+            lines.append(Utter(text, pause_s=float(pause), guide=routine))
+        return lines
+
+    def knowledge(self, intent: str, slots: dict, turn: int) -> Optional[Utter]:
+        keys = {
+            "AskCauses": "knowledge.causes",
+            "AskPrevention": "knowledge.prevention",
+            "AskCrampOrClot": "knowledge.cramp_or_clot",
+            "AskClotSigns": "knowledge.clot_signs",
+            "AskWhenToSeeDoctor": "knowledge.when_to_see_doctor",
+        }
+        if intent == "AskRemedies":
+            remedy = slots.get("remedy", "other")
+            return self.line(f"remedies.{remedy if remedy in ('quinine', 'magnesium') else 'other'}", turn)
+        key = keys.get(intent)
+        return self.line(key, turn) if key else None

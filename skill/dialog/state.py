@@ -1,0 +1,51 @@
+"""The dialog manager's state: a value, small enough to travel in Hermes customData as JSON."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, Optional
+
+from ..triage.findings import Value
+from .events import Utter
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings a shell passes in from its command line."""
+
+    emergency_number: str = "911"
+    hold_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What the skill is waiting for an answer to.
+
+    kind: "question" (a row of the question table), "check" (helping the person find out one
+    finding after "I don't know"), or "which" (after a plain yes to a mixed combined question).
+    `asking` is the findings still unknown when it was asked, in spoken order.
+    """
+
+    kind: str
+    id: str
+    asking: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class State:
+    """One conversation. A new State() is the start of one; `ended` marks its close."""
+
+    findings: Mapping[str, Value] = field(default_factory=dict)
+    pending: Optional[Pending] = None
+    started: bool = False
+    ended: bool = False
+    guided: bool = False          # the cramp happening now has had its guided stretch
+    want_guide: Optional[str] = None  # a routine the person asked for, not yet given
+    thigh_part: Optional[str] = None
+    checked: frozenset[str] = frozenset()
+    misses: int = 0
+    turn: int = 0
+    last_lines: tuple[Utter, ...] = ()
+    disposition: Optional[str] = None
+
+    def with_(self, **changes: Any) -> "State":
+        return replace(self, **changes)

@@ -1,0 +1,130 @@
+"""Text normalisation: whatever the person typed or the speech recogniser wrote, turned into the
+lower-case, apostrophe-only, numbers-as-words token stream that intents/<lang>/sentences.ini uses.
+
+Why here and not in the grammar: a real Rhasspy speech recogniser only ever writes words of the
+grammar's vocabulary, but the JSON-lines chat (and typed tests) may send "I'm 28 weeks pregnant!",
+"10-hour flight" or "I am not sure". Normalising once keeps the grammar free of spelling variants.
+"""
+from __future__ import annotations
+
+import re
+
+from num2words import num2words
+
+__all__ = ["normalize", "tokens"]
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
+                         "\u201c": '"', "\u201d": '"'})
+_DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
+_NUMBER = re.compile(r"\d+")
+_ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
+_TIMES = re.compile(r"\b(\d+)\s*x\b")          # "2x a week"
+_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")   # "3:30"
+_AMPM = re.compile(r"\b(\d{1,2})\s*(am|pm)\b")
+_NOT_WORD = re.compile(r"[^a-z0-9' ]+")
+_SPACES = re.compile(r"\s+")
+
+# Symbols that carry meaning, spelled out before punctuation is stripped.
+_SYMBOLS = (("&", " and "), ("%", " percent "), ("+", " plus "), ("\u00b0", " degrees "))
+
+# Spelled-out acronyms and typed forms a speech recogniser would write as one word.
+_JOIN = {
+    "d v t": "dvt", "h r t": "hrt", "p e": "pe", "a n e": "a and e", "t v": "tv",
+    "o k": "okay", "ok": "okay",
+}
+
+# Contractions typed without an apostrophe (only unambiguous words), abbreviations and
+# American spellings of the grammar's words.
+_WORDS = {
+    "im": "i'm", "ive": "i've", "dont": "don't", "cant": "can't", "didnt": "didn't",
+    "doesnt": "doesn't", "isnt": "isn't", "wasnt": "wasn't", "havent": "haven't",
+    "hasnt": "hasn't", "couldnt": "couldn't", "wouldnt": "wouldn't", "shouldnt": "shouldn't",
+    "arent": "aren't", "werent": "weren't", "theres": "there's", "thats": "that's",
+    "whats": "what's", "ive'": "i've", "id've": "i'd've", "youre": "you're", "hadnt": "hadn't",
+    "wont": "won't", "cannot": "can't", "lets": "let's", "i'am": "i'm", "its": "it's",
+    "mins": "minutes", "min": "minute", "hrs": "hours", "hr": "hour", "secs": "seconds",
+    "sec": "second", "wks": "weeks", "tho": "though", "gonna": "going to", "wanna": "want to",
+    "color": "colour", "diarrhea": "diarrhoea", "okey": "okay",
+}
+
+# Expanded forms folded into the contraction the grammar is written with. Only applied when
+# another word follows, so that a bare answer ("yes it is", "i am") keeps its own words.
+_CONTRACT = (
+    ("i am", "i'm"), ("it is", "it's"), ("do not", "don't"), ("does not", "doesn't"),
+    ("did not", "didn't"), ("is not", "isn't"), ("are not", "aren't"), ("was not", "wasn't"),
+    ("were not", "weren't"), ("have not", "haven't"), ("has not", "hasn't"),
+    ("had not", "hadn't"), ("can not", "can't"), ("could not", "couldn't"),
+    ("would not", "wouldn't"), ("will not", "won't"), ("there is", "there's"),
+    ("that is", "that's"), ("what is", "what's"), ("i have got", "i've got"),
+    ("i have been", "i've been"), ("i have had", "i've had"), ("it has been", "it's been"),
+    ("i will", "i'll"), ("i would", "i'd"), ("let us", "let's"), ("it has", "it's"),
+)
+
+
+def _number_words(match: re.Match[str]) -> str:
+    return " " + _spell(int(match.group(0))) + " "
+
+
+def _spell(n: int) -> str:
+    """28 -> "twenty eight": no hyphens, commas or "and", as a speech recogniser writes it."""
+    words = num2words(n, lang="en").replace("-", " ").replace(",", " ")
+    return " ".join(w for w in words.split() if w != "and")
+
+
+def _ordinal(match: re.Match[str]) -> str:
+    words = num2words(int(match.group(1)), lang="en", to="ordinal")
+    return " " + " ".join(w for w in words.replace("-", " ").replace(",", " ").split() if w != "and") + " "
+
+
+def _replace_phrases(words: list[str], table: dict[str, str] | tuple[tuple[str, str], ...],
+                     need_follower: bool) -> list[str]:
+    """Replace word sequences (longest first, left to right)."""
+    pairs = sorted((tuple(k.split()), v.split()) for k, v in dict(table).items())
+    pairs.sort(key=lambda kv: -len(kv[0]))
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for key, value in pairs:
+            end = i + len(key)
+            if tuple(words[i:end]) == key and (not need_follower or end < len(words)):
+                out.extend(value)
+                i = end
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """The normalised words of `text` (see `normalize`)."""
+    text = text.translate(_QUOTES).lower()
+    for symbol, spoken in _SYMBOLS:
+        text = text.replace(symbol, spoken)
+    text = _CLOCK.sub(lambda m: f" {m.group(1)} {m.group(2)} ", text)
+    text = _AMPM.sub(lambda m: f" {m.group(1)} {m.group(2)} ", text)
+    text = _TIMES.sub(lambda m: f" {m.group(1)} times ", text)
+    text = _ORDINAL.sub(_ordinal, text)
+    text = _DECIMAL.sub(lambda m: f" {_spell(int(m.group(1)))} point "
+                        + " ".join(_spell(int(d)) for d in m.group(2)) + " ", text)
+    text = _NUMBER.sub(_number_words, text)
+    text = text.replace("-", " ").replace("/", " ").replace('"', " ")
+    text = _NOT_WORD.sub(" ", text)
+    words = []
+    for word in text.split():
+        word = word.strip("'")  # quotes around a word, not in-word apostrophes
+        if word:
+            words.extend(_WORDS.get(word, word).split())
+    words = _replace_phrases(words, _JOIN, need_follower=False)
+    return _replace_phrases(words, _CONTRACT, need_follower=True)
+
+
+def normalize(text: str) -> str:
+    """Lower case, straight apostrophes, no punctuation, digits as words, single spaces.
+
+    >>> normalize("I'm 28 weeks pregnant!")
+    "i'm twenty eight weeks pregnant"
+    >>> normalize("Got back from a 10-hour flight \u2019cause of work")
+    "got back from a ten hour flight cause of work"
+    """
+    return " ".join(tokens(text))
