@@ -29,10 +29,7 @@ CONTRACT = {**REQUIRED, **EXTRA}
 HOLD_S = 30.0
 MULTI = {qid: findings for qid, findings in QUESTION_FINDINGS.items() if len(findings) > 1}
 SINGLE = {qid: findings for qid, findings in QUESTION_FINDINGS.items() if len(findings) == 1}
-# Lists that cannot be said in one short sentence once more than one item is left: six risk
-# factors, each with its own time window. Known, reported to the lead (split the question, or
-# ask a few at a time); test_known_long_lists_are_still_long fails once this is fixed.
-LONG_LISTS = {"ask.clot_risks", "reprompt.clot_risks"}
+
 
 SYMBOLS = set("*#_/\\&%$@<>[](){}\"|~^=+`;") | {"\u2014", "\u2013", "\u2026"}
 ABBREVIATIONS = re.compile(
@@ -326,7 +323,6 @@ def test_join_items(book: Phrasebook) -> None:
     assert book.join_items(["x, y or z", "w"]) == "x, y or z, or w"
     assert book.join_items(["x or y", "w"]) == "x or y, or w"
     assert book.join_items(["x and y", "w"]) == "x and y or w"
-    assert book.say("grammar.and").join(["a", "b"]) == "a and b"  # as speech.py joins reasons
     with pytest.raises(ValueError):
         book.join_items([])
 
@@ -425,22 +421,11 @@ def test_every_item_subset_renders_and_reads_well(book: Phrasebook) -> None:
         where = f"{key} variant {v + 1} with {list(subset)}"
         if "{" in text or "}" in text:
             failures.append(f"{where}: placeholder left: {text!r}")
-        long_ok = key in LONG_LISTS and len(subset) > 1
-        failures += [f"{where}: {p}" for p in ear_problems(text, check_length=not long_ok)]
+        failures += [f"{where}: {p}" for p in ear_problems(text)]
         if not text.endswith("?"):
             failures.append(f"{where}: a question should end with a question mark")
     assert count > 1000
     assert not failures, "\n".join(failures[:40]) + f"\n({len(failures)} problems)"
-
-
-def test_known_long_lists_are_still_long(book: Phrasebook) -> None:
-    """The allowance in LONG_LISTS must be removed as soon as it is no longer needed."""
-    for key in LONG_LISTS:
-        qid = key.split(".")[1]
-        items = book.join_items(item_phrases(book, qid, MULTI[qid]))
-        longest = max(len(s.split()) for v in range(book.variants(key))
-                      for s in sentences(book.say(key, v, items=items)))
-        assert longest > MAX_WORDS, f"{key} now fits in {MAX_WORDS} words: remove it from LONG_LISTS"
 
 
 def test_questions_end_with_a_question(book: Phrasebook) -> None:

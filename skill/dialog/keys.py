@@ -21,8 +21,8 @@ QUESTION_FINDINGS: dict[str, tuple[str, ...]] = {
     "eased_after_guide": ("eased_by_stretching",),
     "location": ("pain_location",),
     "side": ("pain_side",),
-    "clot_risks": ("recent_surgery_or_bedrest", "long_travel", "pregnant_or_postpartum",
-                   "previous_clot", "cancer", "hormone_medication"),
+    "recent_risks": ("recent_surgery_or_bedrest", "long_travel", "pregnant_or_postpartum"),
+    "clot_history": ("previous_clot", "cancer", "hormone_medication"),
     "frequency": ("cramps_per_week",),
     "medicines": ("cramp_medication", "chronic_condition"),
     "pain_pattern": ("pain_walking_eased_by_rest", "back_pain_radiating", "recent_injury"),
@@ -81,6 +81,7 @@ def _required() -> dict[str, frozenset[str]]:
         "guide.refused": none,
         "guide.finish": none,
         "command.help": none,
+        "error.fallback": none,
         "command.nothing_to_repeat": none,
         "command.stop": none,
         "command.so_far": none,
@@ -90,6 +91,12 @@ def _required() -> dict[str, frozenset[str]]:
         "silence.give_up": none,
         "greeting.welcome": none,
         "ack.ok": none,
+        # Joining words for spoken lists ("a, b, or c"): a translator may need "a, b oder c".
+        "grammar.or_pair": frozenset({"first", "last"}),
+        "grammar.or_series": frozenset({"rest", "last"}),
+        "grammar.and_pair": frozenset({"first", "last"}),
+        "grammar.and_series": frozenset({"rest", "last"}),
+        "grammar.separator": none,
         "ack.good": none,
     })
     for routine in ROUTINES:

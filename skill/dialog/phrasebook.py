@@ -27,21 +27,9 @@ MAX_VARIANTS = 3
 MAX_PAUSE_S = 120.0
 HOLD = "hold"
 
-# Keys beyond keys.REQUIRED that are used, and so allowed (and required): the joining words for
-# spoken lists, kept in the YAML with the rest of the words (a translator may need "a, b oder c"),
-# and the shells' spoken fallback. Candidates for keys.py.
-GRAMMAR: dict[str, frozenset[str]] = {
-    "grammar.or_pair": frozenset({"first", "last"}),
-    "grammar.or_series": frozenset({"rest", "last"}),
-    "grammar.and_pair": frozenset({"first", "last"}),
-    "grammar.and_series": frozenset({"rest", "last"}),
-    "grammar.separator": frozenset(),
-    "grammar.and": frozenset(),  # " and ", for callers that join reasons themselves
-}
-SHELL_KEYS: dict[str, frozenset[str]] = {
-    "error.fallback": frozenset(),  # said by a shell when handling a message failed
-}
-EXTRA: dict[str, frozenset[str]] = {**GRAMMAR, **SHELL_KEYS}
+# Keys beyond keys.REQUIRED that are used, and so allowed (and required). Empty: every key the
+# code speaks is declared in keys.py; kept as the one place to admit a shell-only key.
+EXTRA: dict[str, frozenset[str]] = {}
 _STEP_FIELDS = frozenset({"say", "pause"})
 _STEP_PLACEHOLDERS = frozenset({"seconds"})
 

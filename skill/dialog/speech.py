@@ -12,7 +12,7 @@ from ..triage.findings import Disposition
 from .events import Utter
 from .keys import QUESTION_FINDINGS
 from .phrasebook import Phrasebook
-from .spoken import number_words, spell_digits
+from .spoken import spell_digits
 from .state import Config, Pending
 
 
@@ -46,8 +46,7 @@ class Speech:
 
     def because(self, assessment: Assessment, turn: int) -> Utter:
         reasons = [self.book.say(f"reason.{rule}") for rule in assessment.deciding[:2]]
-        joined = self.book.say("grammar.and").join(reasons) if len(reasons) > 1 else reasons[0]
-        return self.line("advice.because", turn, reasons=joined)
+        return self.line("advice.because", turn, reasons=self.book.join_items(reasons, "and"))
 
     def advice(self, assessment: Assessment, turn: int) -> list[Utter]:
         """The advice for a disposition, its reasons, and the safety net where it belongs."""
@@ -73,9 +72,7 @@ class Speech:
         hold = self.config.hold_seconds
         lines = [Utter(self.book.say(f"guide.{routine}.intro", turn), guide=routine)]
         for step in self.book.steps(routine):
-            pause = hold if step.pause is None else step.pause
-            text = step.say.replace("{seconds}", number_words(int(round(hold))))
-            lines.append(Utter(text, pause_s=float(pause), guide=routine))
+            lines.append(Utter(step.render(hold), pause_s=step.pause_s(hold), guide=routine))
         return lines
 
     def knowledge(self, intent: str, slots: dict, turn: int) -> Optional[Utter]:
