@@ -9,13 +9,15 @@ from typing import Optional, Sequence
 from .dialog.state import Config
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, debug: bool = True) -> None:
     parser.add_argument("--lang", default="en", help="language of intents and dialogs (default: en)")
     parser.add_argument("--hold-seconds", type=float, default=30.0,
                         help="how long each stretch is held in a guided routine (default: 30)")
     parser.add_argument("--emergency-number", default="911",
                         help="the number to tell people to call in an emergency (default: 911)")
-    parser.add_argument("--debug", action="store_true", help="log at debug level (includes what people say)")
+    if debug:  # hermes has its own, from rhasspyhermes.cli
+        parser.add_argument("--debug", action="store_true",
+                            help="log at debug level (includes what people say)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,7 +27,43 @@ def build_parser() -> argparse.ArgumentParser:
     _common(chat)
     chat.add_argument("--jsonl", action="store_true", help="JSON lines in and out (chat-jsonl.md)")
     chat.add_argument("--speak", action="store_true", help="also speak through espeak-ng")
+    hermes = sub.add_parser("hermes", help="run as a Rhasspy 2.5 skill over MQTT (Hermes)")
+    _common(hermes, debug=False)
+    from .shells.hermes_service import add_arguments
+    add_arguments(hermes)
+    sentences = sub.add_parser("sentences", help="print the grammar for a Rhasspy profile")
+    sentences.add_argument("--lang", default="en")
+    install = sub.add_parser("install", help="add the grammar to a Rhasspy 2.5 profile")
+    install.add_argument("--lang", default="en")
+    where = install.add_mutually_exclusive_group(required=True)
+    where.add_argument("--profile", help="the profile directory, e.g. ~/.config/rhasspy/profiles/en")
+    where.add_argument("--rhasspy-url", help="Rhasspy's web address, e.g. http://localhost:12101")
+    install.add_argument("--backup-dir", default=".", help="where --rhasspy-url saves a backup")
+    install.add_argument("--no-train", action="store_true", help="with --rhasspy-url, do not train")
     return parser
+
+
+def install_main(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .content import content_dir
+    from .shells.install import Grammar, InstallError, install_http, install_profile, print_sentences
+
+    grammar = Grammar.from_dir(content_dir("intents", args.lang))
+    if args.command == "sentences":
+        print_sentences(grammar)
+        return 0
+    try:
+        if args.profile:
+            written = install_profile(grammar, Path(args.profile).expanduser())
+            print(f"installed {len(written)} file(s) into {args.profile}; now train Rhasspy")
+        else:
+            backup = install_http(grammar, args.rhasspy_url, Path(args.backup_dir), not args.no_train)
+            print(f"installed into {args.rhasspy_url} (backup of its sentences: {backup})")
+    except InstallError as err:
+        print(f"legcramp install: {err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -56,13 +94,28 @@ def chat_main(args: argparse.Namespace) -> int:
                            Speaker(args.speak, sys.stderr))
 
 
+def hermes_main(args: argparse.Namespace) -> int:
+    from .content import content_dir
+    from .dialog.manager import DialogManager
+    from .dialog.phrasebook import Phrasebook
+    from .shells.hermes_service import run
+
+    config = _config(args)
+    book = Phrasebook.load(content_dir("dialogs", args.lang))
+    return run(args, lambda: DialogManager(book, config), book.say("error.fallback"))
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+    if args.command == "hermes":
+        logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO,
+                            stream=sys.stderr, format=args.log_format)
+        return hermes_main(args)
+    logging.basicConfig(level=logging.DEBUG if getattr(args, "debug", False) else logging.WARNING,
                         stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "chat":
         return chat_main(args)
-    return 2
+    return install_main(args)
 
 
 if __name__ == "__main__":

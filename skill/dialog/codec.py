@@ -1,0 +1,104 @@
+"""Dialog state <-> a small tagged JSON object, for Hermes customData.
+
+The state travels with the session, so a restarted skill carries on where it was. The object
+is tagged (`{"legcramp": 1, ...}`) so that Rhasspy's own customData (a wake word id on the first
+turn) or anything forged is recognised and refused: decode returns None and the shell starts a
+fresh conversation instead of guessing. `asking` and `findings` are spelled as in chat-jsonl.md.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from ..triage.findings import SCHEMA, InvalidFinding, parse_value
+from .events import Utter
+from .keys import QUESTION_FINDINGS
+from .state import Pending, State
+
+TAG = "legcramp"
+VERSION = 1
+MAX_BYTES = 16_384
+KINDS = ("question", "check", "which")
+
+
+class BadState(ValueError):
+    """customData that is ours but cannot be trusted (wrong shape, unknown ids, too big)."""
+
+
+def encode(state: State) -> str:
+    """The state as compact JSON."""
+    pending = state.pending
+    body: dict[str, Any] = {
+        TAG: VERSION,
+        "asking": list(pending.asking) if pending else [],
+        "findings": dict(state.findings),
+        "pending": [pending.kind, pending.id] if pending else None,
+        "guided": state.guided,
+        "want_guide": state.want_guide,
+        "thigh_part": state.thigh_part,
+        "checked": sorted(state.checked),
+        "misses": state.misses,
+        "turn": state.turn,
+        "last": [[u.text, list(u.asking)] for u in state.last_lines],
+        "started": state.started,
+    }
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+
+
+def is_ours(custom_data: Optional[str]) -> bool:
+    """True when customData looks like our tagged object (it may still be corrupt)."""
+    if not custom_data or len(custom_data) > MAX_BYTES or not custom_data.lstrip().startswith("{"):
+        return False
+    try:
+        body = json.loads(custom_data)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and TAG in body
+
+
+def decode(custom_data: Optional[str]) -> Optional[State]:
+    """The state in customData; None when it is not ours. Raises BadState when ours but corrupt."""
+    if not is_ours(custom_data):
+        return None
+    body = json.loads(custom_data or "")
+    try:
+        return _state(body)
+    except (KeyError, TypeError, ValueError, InvalidFinding) as err:
+        raise BadState(str(err)) from err
+
+
+def _state(body: dict[str, Any]) -> State:
+    if body[TAG] != VERSION:
+        raise BadState(f"version {body[TAG]!r}")
+    findings = {str(k): parse_value(str(k), v) for k, v in dict(body.get("findings") or {}).items()}
+    asking = tuple(_finding(f) for f in body.get("asking") or [])
+    pending = None
+    if body.get("pending"):
+        kind, ident = body["pending"]
+        if kind not in KINDS or not (ident in QUESTION_FINDINGS or ident in SCHEMA):
+            raise BadState(f"pending {kind!r} {ident!r}")
+        pending = Pending(kind, ident, asking)
+    last = tuple(Utter(str(text), asking=tuple(_finding(f) for f in ask), expects_reply=True)
+                 for text, ask in list(body.get("last") or [])[:3])
+    return State(
+        findings=findings, pending=pending, started=bool(body.get("started", True)),
+        guided=bool(body.get("guided")), want_guide=_optional_str(body.get("want_guide")),
+        thigh_part=_optional_str(body.get("thigh_part")),
+        checked=frozenset(str(c) for c in body.get("checked") or []),
+        misses=min(int(body.get("misses") or 0), 2), turn=int(body.get("turn") or 0),
+        last_lines=last,
+    )
+
+
+def _finding(value: object) -> str:
+    if not isinstance(value, str) or value not in SCHEMA:
+        raise BadState(f"finding {value!r}")
+    return value
+
+
+def _optional_str(value: object) -> Optional[str]:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise BadState(f"value {value!r}")
+    return value

@@ -1,0 +1,219 @@
+"""`legcramp hermes`: the skill as a Rhasspy 2.5 Hermes service over MQTT.
+
+Built on rhasspyhermes' HermesClient, overriding three of its habits that do not suit a
+service left running for months: it reconnects in a tight loop, it stops its message loop on
+the first exception, and it logs whole payloads (health data) when parsing fails. Each message
+is handled in its own task, caught once, and answered with a safe fallback where a session can
+be answered. Dialog state travels in customData (skill/dialog/codec.py); the copy kept in
+memory is only a fallback and is dropped when the session ends.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import uuid
+from typing import Any, AsyncIterator, Optional, Union
+
+from rhasspyhermes.base import Message
+from rhasspyhermes.client import HermesClient
+from rhasspyhermes.dialogue import (
+    DialogueEndSession,
+    DialogueIntentNotRecognized,
+    DialogueNotification,
+    DialogueSessionEnded,
+    DialogueSessionStarted,
+    DialogueStartSession,
+)
+from rhasspyhermes.nlu import NluIntent
+
+from ..dialog.codec import BadState, decode
+from ..dialog.events import Event, Heard, NotUnderstood, Segment
+from ..dialog.manager import DialogManager
+from ..dialog.state import State
+from ..nlu.contract import INTENTS
+from .hermes_plan import Plan, plan
+
+log = logging.getLogger("legcramp.hermes")
+
+STEP_TAG = "legcramp_step"
+HANDLED = (NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
+Incoming = Union[NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded]
+
+
+def segment_of(intent: NluIntent) -> Segment:
+    """One Hermes intent as one segment: slot name -> slot value (as a string)."""
+    slots: dict[str, str] = {}
+    for slot in intent.slots or []:
+        name = slot.slot_name or slot.entity
+        value = slot.value.get("value") if isinstance(slot.value, dict) else None
+        if isinstance(name, str) and value is not None:
+            slots[name] = str(value).lower() if isinstance(value, (str, bool)) else str(value)
+    return Segment(intent.intent.intent_name, slots, intent.input or "")
+
+
+class LegcrampHermes(HermesClient):
+    """Answers our intents in their sessions and speaks guided routines at the right moments."""
+
+    def __init__(self, mqtt_client: Any, manager: DialogManager, *, fallback: str,
+                 site_ids: Optional[list[str]] = None, outcome_topic: str = "legcramp/outcome",
+                 lang: Optional[str] = None, step_timeout_s: float = 60.0) -> None:
+        super().__init__("legcramp", mqtt_client, site_ids=site_ids)
+        self.manager = manager
+        self.fallback = fallback
+        self.outcome_topic = outcome_topic
+        self.lang = lang
+        self.step_timeout_s = step_timeout_s
+        self.sessions: dict[str, State] = {}
+        self.steps_done: dict[str, asyncio.Event] = {}
+        self.routines: dict[str, asyncio.Task] = {}
+        self.subscribed_types.update(HANDLED)
+        self.subscribe_topics(*(NluIntent.topic(intent_name=name) for name in INTENTS))
+        self.subscribe(DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
+
+    # --- the message loop ----------------------------------------------------------------
+
+    async def handle_messages_async(self, loop: Optional[asyncio.AbstractEventLoop] = None) -> None:
+        """Like HermesClient's, but one bad message never stops the loop."""
+        self.loop = loop or self.loop or asyncio.get_running_loop()
+        self.in_queue = asyncio.Queue()
+        while self.pre_queue.qsize() > 0:
+            self.in_queue.put_nowait(self.pre_queue.get_nowait())
+        while True:
+            mqtt_message = await self.in_queue.get()
+            if mqtt_message is None:
+                return
+            message = self.parse(mqtt_message.topic, mqtt_message.payload)
+            if message is not None and self.valid_site_id(getattr(message, "site_id", None)):
+                asyncio.create_task(self.handle(message))
+
+    def parse(self, topic: str, payload: bytes) -> Optional[Incoming]:
+        """The Hermes message on `topic`, or None (one log line, no payload) when it is bad."""
+        for kind in HANDLED:
+            if not kind.is_topic(topic):
+                continue
+            try:
+                body = json.loads(payload)
+                if not isinstance(body, dict):
+                    raise ValueError("not a JSON object")
+                if kind is NluIntent:
+                    body.setdefault("intent", {}).setdefault("intentName", NluIntent.get_intent_name(topic))
+                return kind.from_dict(body)
+            except Exception as err:  # noqa: BLE001 - any malformed payload is refused the same way
+                log.warning("ignored a malformed %s on %s (%s)", kind.__name__, topic, type(err).__name__)
+                log.debug("malformed %s: %s", kind.__name__, err)
+                return None
+        return None
+
+    async def handle(self, message: Incoming) -> None:
+        """Handle one message; on any failure, answer its session safely and carry on."""
+        try:
+            async for reply in self.replies(message):
+                self.publish(reply)
+        except Exception:
+            log.exception("could not handle %s; answered safely", type(message).__name__)
+            session_id = getattr(message, "session_id", None)
+            if session_id and isinstance(message, (NluIntent, DialogueIntentNotRecognized)):
+                self.sessions.pop(session_id, None)
+                self.publish(DialogueEndSession(session_id=session_id, text=self.fallback))
+
+    async def replies(self, message: Incoming) -> AsyncIterator[Message]:
+        if isinstance(message, NluIntent):
+            event: Event = Heard((segment_of(message),), message.input or "")
+        elif isinstance(message, DialogueIntentNotRecognized):
+            event = NotUnderstood(message.input or "")
+        elif isinstance(message, DialogueSessionStarted):
+            self.on_session_started(message)
+            return
+        else:
+            self.on_session_ended(message)
+            return
+        if not message.session_id:
+            log.warning("ignored %s without a session id", type(message).__name__)
+            return
+        state = self.state_for(message.session_id, message.custom_data)
+        state, effects = self.manager.step(state, event)
+        turn = plan(effects, state, message.session_id, message.site_id or "default", self.lang)
+        if state.ended:
+            self.sessions.pop(message.session_id, None)
+        else:
+            self.sessions[message.session_id] = state
+        for reply in turn.now:
+            yield reply
+        self.after_turn(turn, message.site_id or "default")
+
+    def state_for(self, session_id: str, custom_data: Optional[str]) -> State:
+        """customData first (it survives a restart), then memory, then a new conversation."""
+        try:
+            state = decode(custom_data)
+        except BadState as err:
+            log.warning("ignored corrupt customData in a session (%s)", type(err).__name__)
+            state = None
+        return state or self.sessions.get(session_id) or State()
+
+    # --- routines and outcomes -----------------------------------------------------------
+
+    def after_turn(self, turn: Plan, site_id: str) -> None:
+        if turn.outcome and self.outcome_topic:
+            self.mqtt_client.publish(self.outcome_topic, json.dumps(turn.outcome))
+        if turn.steps or turn.then:
+            previous = self.routines.pop(site_id, None)
+            if previous:
+                previous.cancel()
+            self.routines[site_id] = asyncio.create_task(self.run_routine(turn, site_id))
+
+    async def run_routine(self, turn: Plan, site_id: str) -> None:
+        """Speak each step in its own notification session; wait for it to end, then hold."""
+        try:
+            for step in turn.steps:
+                token = uuid.uuid4().hex
+                done = self.steps_done[token] = asyncio.Event()
+                self.publish(DialogueStartSession(
+                    init=DialogueNotification(text=step.text), site_id=site_id,
+                    custom_data=json.dumps({STEP_TAG: token}), lang=self.lang))
+                try:
+                    await asyncio.wait_for(done.wait(), timeout=self.step_timeout_s)
+                except asyncio.TimeoutError:
+                    log.warning("a routine step was not confirmed spoken on site %s; going on", site_id)
+                finally:
+                    self.steps_done.pop(token, None)
+                await asyncio.sleep(step.pause_s)
+            if turn.then:
+                self.publish(turn.then)
+        finally:
+            if self.routines.get(site_id) is asyncio.current_task():
+                del self.routines[site_id]
+
+    @staticmethod
+    def step_token(custom_data: Optional[str]) -> Optional[str]:
+        if not custom_data or STEP_TAG not in custom_data:
+            return None
+        try:
+            body = json.loads(custom_data)
+        except ValueError:
+            return None
+        return body.get(STEP_TAG) if isinstance(body, dict) else None
+
+    def on_session_started(self, message: DialogueSessionStarted) -> None:
+        if self.step_token(message.custom_data):
+            return
+        routine = self.routines.get(message.site_id)
+        if routine and not decode_safe(message.custom_data):
+            log.info("a new conversation on site %s interrupts a routine", message.site_id)
+            routine.cancel()
+
+    def on_session_ended(self, message: DialogueSessionEnded) -> None:
+        self.sessions.pop(message.session_id, None)
+        token = self.step_token(message.custom_data)
+        if token and token in self.steps_done:
+            self.steps_done[token].set()
+        elif message.termination and str(message.termination.reason.value) == "timeout":
+            log.info("a session timed out on site %s", message.site_id)
+
+
+def decode_safe(custom_data: Optional[str]) -> Optional[State]:
+    try:
+        return decode(custom_data)
+    except BadState:
+        return None

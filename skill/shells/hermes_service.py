@@ -1,0 +1,122 @@
+"""Running `legcramp hermes`: flags, the MQTT connection and its lifecycle.
+
+The standard Rhasspy flags come from rhasspyhermes.cli.add_hermes_args. Reconnection is paho's
+own loop with exponential backoff (1 s to 30 s), not HermesClient's immediate retry. A refused
+login or an untrusted certificate is one clear error and exit status 1, not a retry loop.
+A readiness line goes to stderr once every subscription is acknowledged.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import ssl
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import paho.mqtt.client as mqtt
+from rhasspyhermes.cli import add_hermes_args, connect
+
+from .hermes import LegcrampHermes
+
+log = logging.getLogger("legcramp.hermes")
+
+PASSWORD_ENV = "LEGCRAMP_MQTT_PASSWORD"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_hermes_args(parser)
+    parser.add_argument("--password-file", help="read the MQTT password from this file")
+    parser.add_argument("--outcome-topic", default="legcramp/outcome",
+                        help="MQTT topic for a JSON outcome after each advice ('' to switch off)")
+
+
+def password(args: argparse.Namespace) -> Optional[str]:
+    """--password, else --password-file, else $LEGCRAMP_MQTT_PASSWORD (never shown in ps)."""
+    if args.password:
+        return args.password
+    if args.password_file:
+        return Path(args.password_file).read_text(encoding="utf-8").strip()
+    return os.environ.get(PASSWORD_ENV)
+
+
+class Service(LegcrampHermes):
+    """The Hermes skill plus its connection lifecycle."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refused: Optional[str] = None
+        self.ready_mid: Optional[int] = None
+        self.ready_once = False
+        self.mqtt_client.on_subscribe = self.mqtt_on_subscribe
+
+    def mqtt_on_connect(self, client: Any, userdata: Any, flags: Any, rc: int) -> None:
+        if rc != 0:
+            self.refused = mqtt.connack_string(rc)
+            log.error("the MQTT broker refused the connection: %s", self.refused)
+            client.disconnect()
+            self.stop()
+            return
+        self.is_connected = True
+        topics = sorted(self.all_mqtt_topics | self.pending_mqtt_topics)
+        self.all_mqtt_topics.update(topics)
+        self.pending_mqtt_topics.clear()
+        self.subscribed_topics = set(topics)
+        _, self.ready_mid = client.subscribe([(topic, 0) for topic in topics])
+
+    def mqtt_on_subscribe(self, client: Any, userdata: Any, mid: int, granted_qos: Any) -> None:
+        if mid != self.ready_mid:
+            return
+        if not self.ready_once:
+            self.ready_once = True
+            print(f"legcramp hermes: ready, listening for {len(self.subscribed_topics)} topics",
+                  file=sys.stderr, flush=True)
+        else:
+            log.info("reconnected to the MQTT broker and subscribed again")
+
+    def mqtt_on_disconnect(self, client: Any, userdata: Any, rc: int) -> None:
+        self.is_connected = False
+        if rc != 0 and not self.refused:
+            log.warning("lost the MQTT broker; reconnecting with backoff")
+
+    def stop(self) -> None:
+        if self.loop and self.in_queue is not None:
+            self.loop.call_soon_threadsafe(self.in_queue.put_nowait, None)
+
+
+def run(args: argparse.Namespace, build_manager: Any, fallback: str) -> int:
+    """Connect, serve until stopped, and return the exit status."""
+    client = mqtt.Client()
+    client.reconnect_delay_set(min_delay=1, max_delay=30)
+    args.password = password(args)
+    service = Service(client, build_manager(), fallback=fallback, site_ids=args.site_id,
+                      outcome_topic=args.outcome_topic, lang=args.lang)
+
+    async def serve() -> None:
+        service.loop = asyncio.get_running_loop()
+        service.in_queue = asyncio.Queue()
+        try:
+            connect(client, args)
+        except ssl.SSLError as err:
+            service.refused = f"TLS failed: {err.reason or err}"
+        except (OSError, ValueError) as err:
+            service.refused = f"cannot reach {args.host}:{args.port}: {err}"
+        if service.refused:
+            return
+        client.loop_start()
+        try:
+            await service.handle_messages_async(service.loop)
+        finally:
+            client.loop_stop()
+            client.disconnect()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        return 0
+    if service.refused:
+        print(f"legcramp hermes: {service.refused}", file=sys.stderr)
+        return 1
+    return 0
