@@ -64,6 +64,12 @@ def _options(finding: str) -> list:
     return [0, 3] if spec.type == "int" else [v for v in spec.values if v != UNKNOWN]
 
 
+# The least worrying value of each finding: with the rest of an episode like this, nothing
+# else masks what the answer to a question changes.
+BENIGN = {"eased_by_stretching": True, "duration": "minutes", "pain_location": "calf",
+          "pain_side": "both"}
+
+
 def _no(finding: str):
     """A plain "no" (for an enum with no "no", its first value)."""
     spec = SCHEMA[finding]
@@ -78,7 +84,7 @@ def _no(finding: str):
 @given(truths(), st.data())
 def test_invariant_7_every_question_could_change_the_outcome(truth, data):
     """For each question asked, some answer to it changes where the conversation ends, with the
-    rest of the episode as it truly is, or with one other fact different (back pain matters
+    rest of the episode as it truly is, at its most benign, or with one other fact different (back pain matters
     because saddle numbness is asked after it; how long matters if stretching did not help).
     Outcomes are whole replayed interviews, so gates are honoured."""
     said = data.draw(st.sets(st.sampled_from(sorted(SCHEMA))))
@@ -86,7 +92,8 @@ def test_invariant_7_every_question_could_change_the_outcome(truth, data):
     for qid, before in asked:
         mine = [f for f in QUESTIONS_BY_ID[qid].findings if f not in before]
         others = [f for f in SCHEMA if f not in before and f not in mine]
-        tweaks = [{}] + [{f: v} for f in others for v in _options(f)]
+        benign = {f: BENIGN.get(f, _no(f)) for f in others}
+        tweaks = [{}, benign] + [{f: v} for f in others for v in _options(f)]
 
         # Answers: one part changed, or a plain "no" to every part.
         answers = [{f: v} for f in mine for v in _options(f)]
