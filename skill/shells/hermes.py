@@ -67,6 +67,10 @@ class LegcrampHermes(HermesClient):
         self.step_timeout_s = step_timeout_s
         self.sessions: dict[str, State] = {}
         self.steps_done: dict[str, asyncio.Event] = {}
+        # Rhasspy's dialogue manager does not echo customData on notification sessions, so a
+        # step's session is known as the next one started on its site after we asked for it.
+        self.steps_waiting: dict[str, list[str]] = {}
+        self.step_sessions: dict[str, str] = {}
         self.routines: dict[str, asyncio.Task] = {}
         self.subscribed_types.update(HANDLED)
         self.subscribe_topics(*(NluIntent.topic(intent_name=name) for name in INTENTS))
@@ -169,6 +173,7 @@ class LegcrampHermes(HermesClient):
             for step in turn.steps:
                 token = uuid.uuid4().hex
                 done = self.steps_done[token] = asyncio.Event()
+                self.steps_waiting.setdefault(site_id, []).append(token)
                 self.publish(DialogueStartSession(
                     init=DialogueNotification(text=step.text), site_id=site_id,
                     custom_data=json.dumps({STEP_TAG: token}), lang=self.lang))
@@ -178,6 +183,8 @@ class LegcrampHermes(HermesClient):
                     log.warning("a routine step was not confirmed spoken on site %s; going on", site_id)
                 finally:
                     self.steps_done.pop(token, None)
+                    if token in self.steps_waiting.get(site_id, []):
+                        self.steps_waiting[site_id].remove(token)
                 await asyncio.sleep(step.pause_s)
             if turn.then:
                 self.publish(turn.then)
@@ -196,7 +203,12 @@ class LegcrampHermes(HermesClient):
         return body.get(STEP_TAG) if isinstance(body, dict) else None
 
     def on_session_started(self, message: DialogueSessionStarted) -> None:
-        if self.step_token(message.custom_data):
+        waiting = self.steps_waiting.get(message.site_id)
+        token = self.step_token(message.custom_data)
+        if waiting and (token in waiting or not message.custom_data):
+            token = token if token in waiting else waiting[0]
+            waiting.remove(token)
+            self.step_sessions[message.session_id] = token
             return
         routine = self.routines.get(message.site_id)
         if routine and not decode_safe(message.custom_data):
@@ -205,7 +217,7 @@ class LegcrampHermes(HermesClient):
 
     def on_session_ended(self, message: DialogueSessionEnded) -> None:
         self.sessions.pop(message.session_id, None)
-        token = self.step_token(message.custom_data)
+        token = self.step_sessions.pop(message.session_id, None) or self.step_token(message.custom_data)
         if token and token in self.steps_done:
             self.steps_done[token].set()
         elif message.termination and str(message.termination.reason.value) == "timeout":
