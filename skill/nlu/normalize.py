@@ -19,10 +19,10 @@ _DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
 _NUMBER = re.compile(r"\d+")
 _ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
 _TIMES = re.compile(r"\b(\d+)\s*x\b")          # "2x a week"
+_RANGE = re.compile(r"\b(\d+)\s*(?:-|\u2013|to)\s*(\d+)\b")  # "2-3 hours": "two or three hours"
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")   # "3:30"
 _AMPM = re.compile(r"\b(\d{1,2})\s*(am|pm)\b")
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
-_SPACES = re.compile(r"\s+")
 
 # Symbols that carry meaning, spelled out before punctuation is stripped.
 _SYMBOLS = (("&", " and "), ("%", " percent "), ("+", " plus "), ("\u00b0", " degrees "))
@@ -40,24 +40,35 @@ _WORDS = {
     "doesnt": "doesn't", "isnt": "isn't", "wasnt": "wasn't", "havent": "haven't",
     "hasnt": "hasn't", "couldnt": "couldn't", "wouldnt": "wouldn't", "shouldnt": "shouldn't",
     "arent": "aren't", "werent": "weren't", "theres": "there's", "thats": "that's",
-    "whats": "what's", "ive'": "i've", "id've": "i'd've", "youre": "you're", "hadnt": "hadn't",
-    "wont": "won't", "cannot": "can't", "lets": "let's", "i'am": "i'm", "its": "it's",
+    "whats": "what's", "youre": "you're", "hadnt": "hadn't",
+    "wont": "won't", "cannot": "can't", "i'am": "i'm",
     "mins": "minutes", "min": "minute", "hrs": "hours", "hr": "hour", "secs": "seconds",
     "sec": "second", "wks": "weeks", "tho": "though", "gonna": "going to", "wanna": "want to",
     "color": "colour", "diarrhea": "diarrhoea", "okey": "okay",
 }
 
 # Expanded forms folded into the contraction the grammar is written with. Only applied when
-# another word follows, so that a bare answer ("yes it is", "i am") keeps its own words.
+# another word follows, so that a bare answer ("yes it is", "i am") keeps its own words. The
+# grammar therefore never uses the expanded form before another word (tests/test_grammar.py
+# checks that every sampled template survives normalisation unchanged).
 _CONTRACT = (
     ("i am", "i'm"), ("it is", "it's"), ("do not", "don't"), ("does not", "doesn't"),
     ("did not", "didn't"), ("is not", "isn't"), ("are not", "aren't"), ("was not", "wasn't"),
     ("were not", "weren't"), ("have not", "haven't"), ("has not", "hasn't"),
     ("had not", "hadn't"), ("can not", "can't"), ("could not", "couldn't"),
     ("would not", "wouldn't"), ("will not", "won't"), ("there is", "there's"),
-    ("that is", "that's"), ("what is", "what's"), ("i have got", "i've got"),
-    ("i have been", "i've been"), ("i have had", "i've had"), ("it has been", "it's been"),
-    ("i will", "i'll"), ("i would", "i'd"), ("let us", "let's"), ("it has", "it's"),
+    ("that is", "that's"), ("what is", "what's"), ("i will", "i'll"), ("let us", "let's"),
+    ("i've not", "i haven't"), ("i'd not", "i hadn't"), ("we've not", "we haven't"),
+    ("it's not been", "it hasn't been"),
+)
+
+
+# Words after which "it is" starts a clause (and may be said "it's"); after any other word "it"
+# is more likely an object ("stretching it is helping", "the skin over it is red").
+_CLAUSE_OPENERS = frozenset(
+    "and but so because cause cos if that now think guess reckon sure know yes yeah no well like "
+    "then when as though although maybe perhaps say said oh um er erm ah ow ouch honestly actually "
+    "really just whether until unless while where how why what which also plus and".split()
 )
 
 
@@ -76,20 +87,33 @@ def _ordinal(match: re.Match[str]) -> str:
     return " " + " ".join(w for w in words.replace("-", " ").replace(",", " ").split() if w != "and") + " "
 
 
-def _replace_phrases(words: list[str], table: dict[str, str] | tuple[tuple[str, str], ...],
-                     need_follower: bool) -> list[str]:
-    """Replace word sequences (longest first, left to right)."""
+Phrases = tuple[tuple[tuple[str, ...], list[str]], ...]
+
+
+def _phrases(table: dict[str, str] | tuple[tuple[str, str], ...]) -> Phrases:
+    """A replacement table as (words, replacement words), longest first."""
     pairs = sorted((tuple(k.split()), v.split()) for k, v in dict(table).items())
-    pairs.sort(key=lambda kv: -len(kv[0]))
+    return tuple(sorted(pairs, key=lambda kv: -len(kv[0])))
+
+
+_JOIN_PHRASES = _phrases(_JOIN)
+_CONTRACT_PHRASES = _phrases(_CONTRACT)
+
+
+def _replace_phrases(words: list[str], pairs: Phrases, need_follower: bool) -> list[str]:
+    """Replace word sequences (longest first, left to right)."""
     out: list[str] = []
     i = 0
     while i < len(words):
         for key, value in pairs:
             end = i + len(key)
-            if tuple(words[i:end]) == key and (not need_follower or end < len(words)):
-                out.extend(value)
-                i = end
-                break
+            if tuple(words[i:end]) != key or (need_follower and end >= len(words)):
+                continue
+            if key[0] == "it" and out and out[-1] not in _CLAUSE_OPENERS:
+                continue  # "the skin over it is red": "it" is an object here, not a subject
+            out.extend(value)
+            i = end
+            break
         else:
             out.append(words[i])
             i += 1
@@ -104,6 +128,7 @@ def tokens(text: str) -> list[str]:
     text = _CLOCK.sub(lambda m: f" {m.group(1)} {m.group(2)} ", text)
     text = _AMPM.sub(lambda m: f" {m.group(1)} {m.group(2)} ", text)
     text = _TIMES.sub(lambda m: f" {m.group(1)} times ", text)
+    text = _RANGE.sub(lambda m: f" {m.group(1)} or {m.group(2)} ", text)
     text = _ORDINAL.sub(_ordinal, text)
     text = _DECIMAL.sub(lambda m: f" {_spell(int(m.group(1)))} point "
                         + " ".join(_spell(int(d)) for d in m.group(2)) + " ", text)
@@ -115,8 +140,8 @@ def tokens(text: str) -> list[str]:
         word = word.strip("'")  # quotes around a word, not in-word apostrophes
         if word:
             words.extend(_WORDS.get(word, word).split())
-    words = _replace_phrases(words, _JOIN, need_follower=False)
-    return _replace_phrases(words, _CONTRACT, need_follower=True)
+    words = _replace_phrases(words, _JOIN_PHRASES, need_follower=False)
+    return _replace_phrases(words, _CONTRACT_PHRASES, need_follower=True)
 
 
 def normalize(text: str) -> str:
@@ -125,6 +150,6 @@ def normalize(text: str) -> str:
     >>> normalize("I'm 28 weeks pregnant!")
     "i'm twenty eight weeks pregnant"
     >>> normalize("Got back from a 10-hour flight \u2019cause of work")
-    "got back from a ten hour flight cause of work"
+    'got back from a ten hour flight cause of work'
     """
     return " ".join(tokens(text))

@@ -32,12 +32,14 @@ from ..dialog.codec import BadState, decode
 from ..dialog.events import Event, Heard, NotUnderstood, Segment
 from ..dialog.manager import DialogManager
 from ..dialog.state import State
-from ..nlu.contract import INTENTS
+from ..nlu.contract import INTENTS, KNOWLEDGE_INTENTS, REPORT_INTENTS
 from .hermes_plan import Plan, plan
 
 log = logging.getLogger("legcramp.hermes")
 
 STEP_TAG = "legcramp_step"
+# Intents that can start a conversation in a session that is not ours yet (a wake-word session).
+OPENING_INTENTS = frozenset({*REPORT_INTENTS, *KNOWLEDGE_INTENTS, "Help"})
 HANDLED = (NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
 Incoming = Union[NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded]
 
@@ -125,8 +127,10 @@ class LegcrampHermes(HermesClient):
     async def replies(self, message: Incoming) -> AsyncIterator[Message]:
         if isinstance(message, NluIntent):
             event: Event = Heard((segment_of(message),), message.input or "")
+            opens = message.intent.intent_name in OPENING_INTENTS
         elif isinstance(message, DialogueIntentNotRecognized):
             event = NotUnderstood(message.input or "")
+            opens = False
         elif isinstance(message, DialogueSessionStarted):
             self.on_session_started(message)
             return
@@ -136,7 +140,10 @@ class LegcrampHermes(HermesClient):
         if not message.session_id:
             log.warning("ignored %s without a session id", type(message).__name__)
             return
-        state = self.state_for(message.session_id, message.custom_data)
+        state = self.state_for(message.session_id, message.custom_data, opens)
+        if state is None:
+            log.debug("left a %s in a session that is not ours", type(message).__name__)
+            return
         state, effects = self.manager.step(state, event)
         turn = plan(effects, state, message.session_id, message.site_id or "default", self.lang)
         if state.ended:
@@ -147,14 +154,22 @@ class LegcrampHermes(HermesClient):
             yield reply
         self.after_turn(turn, message.site_id or "default")
 
-    def state_for(self, session_id: str, custom_data: Optional[str]) -> State:
-        """customData first (it survives a restart), then memory, then a new conversation."""
+    def state_for(self, session_id: str, custom_data: Optional[str],
+                  opens: bool = True) -> Optional[State]:
+        """customData first (it survives a restart), then memory, then a new conversation.
+
+        None when the session is not ours and the message cannot open a conversation: a "stop"
+        or "no" said to another skill is that skill's business.
+        """
         try:
             state = decode(custom_data)
         except BadState as err:
             log.warning("ignored corrupt customData in a session (%s)", type(err).__name__)
             state = None
-        return state or self.sessions.get(session_id) or State()
+        state = state or self.sessions.get(session_id)
+        if state is None and opens:
+            state = State()
+        return state
 
     # --- routines and outcomes -----------------------------------------------------------
 
