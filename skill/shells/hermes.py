@@ -14,7 +14,7 @@ import json
 import logging
 import sys
 import uuid
-from typing import Any, AsyncIterator, Optional, Union
+from typing import Any, AsyncIterator, Callable, Optional, Union
 
 from rhasspyhermes.base import Message
 from rhasspyhermes.client import HermesClient
@@ -41,7 +41,32 @@ STEP_TAG = "legcramp_step"
 # Intents that can start a conversation in a session that is not ours yet (a wake-word session).
 OPENING_INTENTS = frozenset({*REPORT_INTENTS, *KNOWLEDGE_INTENTS, "Help"})
 HANDLED = (NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
+Recognise = Callable[[str], tuple[Segment, ...]]
 Incoming = Union[NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded]
+
+
+def is_alarming(segment: Segment) -> bool:
+    """An emergency sign reported present: never dropped, however poorly it was matched."""
+    return segment.intent == "ReportEmergency" and any(
+        v in ("true", "unknown") for v in segment.slots.values())
+
+
+def understand(intent: NluIntent, recognise: Optional[Recognise]) -> tuple[Segment, ...]:
+    """What was said, as segments, from Rhasspy's intent and the words it heard.
+
+    Rhasspy's NLU returns one intent per utterance, found by fuzzy matching that skips any
+    words it does not know ("purple monkey dishwasher" is redness, from "purple"). Our own
+    recogniser, run over the raw words, finds every phrase in them the way `chat` does, so a
+    fact said in passing is not lost. Without it, a fuzzy match that skipped more words than it
+    matched (confidence below zero) is not trusted, unless it reports an emergency sign.
+    """
+    rhasspy = segment_of(intent)
+    if recognise is not None:
+        ours = recognise(intent.raw_input or intent.input or "")
+        if ours:
+            return tuple(ours)
+    confident = (intent.intent.confidence_score or 0) >= 0
+    return (rhasspy,) if confident or is_alarming(rhasspy) else ()
 
 
 def segment_of(intent: NluIntent) -> Segment:
@@ -67,6 +92,7 @@ class LegcrampHermes(HermesClient):
         self.outcome_topic = outcome_topic
         self.lang = lang
         self.step_timeout_s = step_timeout_s
+        self.recognise: Optional[Recognise] = None  # set once the compiled grammar is loaded
         self.sessions: dict[str, State] = {}
         self.steps_done: dict[str, asyncio.Event] = {}
         # Rhasspy's dialogue manager does not echo customData on notification sessions, so a
@@ -126,8 +152,10 @@ class LegcrampHermes(HermesClient):
 
     async def replies(self, message: Incoming) -> AsyncIterator[Message]:
         if isinstance(message, NluIntent):
-            event: Event = Heard((segment_of(message),), message.input or "")
-            opens = message.intent.intent_name in OPENING_INTENTS
+            segments = understand(message, self.recognise)
+            event: Event = Heard(segments, message.input or "") if segments else NotUnderstood()
+            opens = bool(segments) and (message.intent.intent_name in OPENING_INTENTS
+                                        or any(s.intent in OPENING_INTENTS for s in segments))
         elif isinstance(message, DialogueIntentNotRecognized):
             event = NotUnderstood(message.input or "")
             opens = False
