@@ -36,6 +36,12 @@ def test_a_poor_match_that_reports_an_emergency_sign_is_kept():
     assert understand(poor, None)[0].slots == {"breathless": "true"}
 
 
+def test_a_fuzzy_match_of_a_long_sentence_is_trusted_when_a_third_of_it_matched():
+    long = intent("ReportPain", {"pain_location": "foot"}, confidence=-0.5,
+                  text="the arch of my foot just cramped up and my toes went all curled")
+    assert understand(long, None)[0].slots == {"pain_location": "foot"}
+
+
 def test_a_good_match_is_used_when_our_recogniser_finds_nothing():
     good = intent("Deny", confidence=1.0, text="nah")
     assert understand(good, lambda text: ()) == (Segment("Deny", {}, "nah"),)

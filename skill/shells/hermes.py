@@ -38,6 +38,7 @@ from .hermes_plan import Plan, plan
 log = logging.getLogger("legcramp.hermes")
 
 STEP_TAG = "legcramp_step"
+MIN_CONFIDENCE = -1.0
 # Intents that can start a conversation in a session that is not ours yet (a wake-word session).
 OPENING_INTENTS = frozenset({*REPORT_INTENTS, *KNOWLEDGE_INTENTS, "Help"})
 HANDLED = (NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
@@ -57,15 +58,16 @@ def understand(intent: NluIntent, recognise: Optional[Recognise]) -> tuple[Segme
     Rhasspy's NLU returns one intent per utterance, found by fuzzy matching that skips any
     words it does not know ("purple monkey dishwasher" is redness, from "purple"). Our own
     recogniser, run over the raw words, finds every phrase in them the way `chat` does, so a
-    fact said in passing is not lost. Without it, a fuzzy match that skipped more words than it
-    matched (confidence below zero) is not trusted, unless it reports an emergency sign.
+    fact said in passing is not lost. Without it, a fuzzy match is trusted when at least a third
+    of the words matched (Rhasspy's confidence is 1 - skipped / matched, so above -1), or when it
+    reports an emergency sign.
     """
     rhasspy = segment_of(intent)
     if recognise is not None:
         ours = recognise(intent.raw_input or intent.input or "")
         if ours:
             return tuple(ours)
-    confident = (intent.intent.confidence_score or 0) >= 0
+    confident = (intent.intent.confidence_score or 0) > MIN_CONFIDENCE
     return (rhasspy,) if confident or is_alarming(rhasspy) else ()
 
 
@@ -154,8 +156,10 @@ class LegcrampHermes(HermesClient):
         if isinstance(message, NluIntent):
             segments = understand(message, self.recognise)
             event: Event = Heard(segments, message.input or "") if segments else NotUnderstood()
-            opens = bool(segments) and (message.intent.intent_name in OPENING_INTENTS
-                                        or any(s.intent in OPENING_INTENTS for s in segments))
+            # One of our report intents opens a conversation even when we could not trust it:
+            # the person spoke to us, and is asked again rather than met with silence.
+            opens = message.intent.intent_name in OPENING_INTENTS or any(
+                s.intent in OPENING_INTENTS for s in segments)
         elif isinstance(message, DialogueIntentNotRecognized):
             event = NotUnderstood(message.input or "")
             opens = False

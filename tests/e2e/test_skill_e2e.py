@@ -58,7 +58,8 @@ def converse(user, first: str, answer, outcomes, max_turns: int = 25):
         transcript.append(("user", text))
         turn = next_turn(user, session, mark, outcomes)
         transcript.append(("skill", turn.text))
-        if turn.final:
+        if turn.final:  # a person lets the speaker finish before waking it again
+            user.session_ended(30, session_id=session, after=mark)
             return transcript, [o for o in outcomes if o["sessionId"] == session]
         session = turn.record.session_id or session
         text = answer(turn.text, turn.asking)
