@@ -1,0 +1,342 @@
+"""Find the phrases of the intent grammar inside what a person says: the runtime.
+
+A Rhasspy grammar (intents/<lang>/sentences.ini) describes short phrases: "my left calf is all
+puffy and hot", "i'm on the pill", "no chest pain". A frightened person at 3 a.m. says several of
+them in one breath, with filler in between. So instead of matching the whole sentence against the
+grammar (what Rhasspy does), the recogniser finds every span of words that some template matches
+and keeps the non-overlapping spans that cover the most words (then the fewest segments, then the
+most words in statements rather than bare answers; leftmost, longest). A sentence that the grammar
+matches as a whole is one segment.
+
+How: rhasspynlu turns the templates into a graph (words on edges, tags and substitutions as output
+labels, epsilon edges between); `skill.nlu.compile` stores that graph as flat arrays in one file,
+and `skill.nlu.automaton` runs it as an epsilon-free automaton built state by state on first use.
+Recognition runs that automaton from every word position (an NFA: a dict of live states), a
+dynamic programme picks the spans, and each span's output labels are decoded into an intent and
+slots as rhasspynlu would.
+
+This module and `skill.nlu.automaton` import neither rhasspy-nlu nor networkx nor numpy: the
+Hermes service loads a compiled grammar with `CompiledRecognizer.from_compiled(path)`.
+`skill.nlu.recognizer.Recognizer` adds building from the grammar files.
+
+Around the grammar, a few rules that a template cannot express:
+- filler words ("really", "um", "just", ...) may be skipped inside a span, never at its edge;
+- a short answer (Affirm, Deny, DontKnow, AnswerNumber) counts only where the utterance opens, and
+  a command (Stop, Ready, Repeat, Help) only when it is all that was said;
+- uncovered words right before a report can negate it ("i don't think it's swollen") or make it
+  uncertain ("i'm not sure it's swollen"); "or" continues a denial ("no swelling or ... redness");
+- a time phrase right after a risk factor, a background fact or an emergency sign says when that
+  happened ("i've been sick all day"), not how long the leg has hurt;
+- a report template that tags nothing only absorbs words ("my mum had a clot") and is dropped.
+"""
+from __future__ import annotations
+
+import logging
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+from skill.dialog.events import Segment
+from skill.nlu.automaton import DEFAULT_MAX_STATES, Automaton, CompiledGrammar, State
+from skill.nlu.contract import ANSWER_INTENTS, EXTRA_SLOTS, REPORT_INTENTS
+from skill.nlu.normalize import tokens as normalize_tokens
+from skill.triage.findings import SCHEMA
+
+__all__ = ["FILLERS", "CompiledRecognizer"]
+
+_LOGGER = logging.getLogger(__name__)
+
+# Words a person puts anywhere without changing what a phrase states. Skipped only inside a span.
+FILLERS: frozenset[str] = frozenset(
+    "um umm uh uhh er erm ah ahh oh ow owww ouch hmm well really very so quite pretty just "
+    "actually honestly basically literally totally absolutely super all now still also too "
+    "definitely completely suddenly already like".split()
+)
+_MAX_SKIPS = 3  # filler words skipped inside one span, at most
+
+Outs = tuple[str, ...]
+Chain = typing.Optional[tuple["Chain", Outs]]  # a reversed linked list of output label tuples
+
+
+class _StateSource(typing.Protocol):
+    """What the span search needs of an automaton (skill.nlu.automaton.Automaton)."""
+
+    start: int
+
+    def state(self, state: int) -> State: ...
+
+    def states(self) -> int: ...
+
+
+class CompiledRecognizer:
+    """Recognise the segments (intent + slots) of one utterance. Pure after construction: what
+    it finds depends on the text alone.
+
+    Holds the compiled grammar (about 2 MB of flat arrays) and a cache of automaton states that
+    `max_states` bounds (see skill.nlu.automaton.Automaton); the cache only saves time.
+    """
+
+    def __init__(self, grammar: CompiledGrammar, max_states: int = DEFAULT_MAX_STATES):
+        self._fsa: _StateSource = Automaton(grammar, max_states=max_states)
+
+    @classmethod
+    def from_compiled(cls, path: Path, max_states: int = DEFAULT_MAX_STATES) -> "CompiledRecognizer":
+        """Load a grammar compiled by `python -m skill.nlu.compile` (or by Recognizer.from_dir).
+
+        Raises CompiledGrammarError when the file is not a sound compiled grammar of this format.
+        """
+        return cls(CompiledGrammar.load(Path(path)), max_states=max_states)
+
+    # -- recognition ---------------------------------------------------------------------------
+
+    def recognize(self, text: str) -> tuple[Segment, ...]:
+        """The segments found in `text`, left to right; () when nothing is understood."""
+        toks = normalize_tokens(text)
+        spans = self._spans(toks)
+        chosen = _choose(len(toks), spans)
+        segments = _postprocess(toks, chosen)
+        _LOGGER.debug("recognised %d segment(s) in %d word(s)", len(segments), len(toks))
+        return tuple(segments)
+
+    def _spans(self, toks: list[str]) -> dict[int, dict[int, _Match]]:
+        """start -> end -> the preferred match of toks[start:end] that may stand there."""
+        state_of = self._fsa.state
+        here: dict[int, State] = {}  # the states of this utterance, looked up once each
+        first = state_of(self._fsa.start)[0]
+        lead = _leading_fillers(toks)
+        found: dict[int, dict[int, _Match]] = {}
+        for i, word in enumerate(toks):
+            starts = first.get(word)
+            if not starts:
+                continue
+            ends: dict[int, list[tuple[int, Chain]]] = {}
+            moved: dict[int, tuple[Chain, int]] = {}
+            for state, outs in starts:
+                moved.setdefault(state, ((None, outs), 0))
+            active = moved
+            j = i
+            while active:
+                for state, (chain, skips) in moved.items():
+                    entry = here.get(state)
+                    if entry is None:
+                        entry = here[state] = state_of(state)
+                    if entry[1] is not None:
+                        ends.setdefault(j + 1, []).append((skips, (chain, entry[1])))
+                j += 1
+                if j >= len(toks):
+                    break
+                word = toks[j]
+                moved = {}
+                for state, (chain, skips) in active.items():
+                    entry = here.get(state)
+                    if entry is None:
+                        entry = here[state] = state_of(state)
+                    for nxt, outs in entry[0].get(word, ()):
+                        if nxt not in moved:
+                            moved[nxt] = ((chain, outs), skips)
+                nxt_active = dict(moved)
+                if word in FILLERS:
+                    for state, (chain, skips) in active.items():
+                        if skips < _MAX_SKIPS and state not in nxt_active:
+                            nxt_active[state] = (chain, skips + 1)
+                active = nxt_active
+            for end, candidates in ends.items():
+                match = _first_allowed(candidates, i, end, lead)
+                if match is not None:
+                    found.setdefault(i, {})[end] = match
+        return found
+
+
+# -----------------------------------------------------------------------------------------------
+# Where a segment may stand, and what the words around it do to it.
+
+# Short answers ("no", "i'm not sure", "three") answer the open question only when they open the
+# utterance: "i have to stop" holds neither an Affirm nor a Stop.
+_ANSWERS = frozenset(ANSWER_INTENTS)
+# Commands stand alone (fillers around them aside): "make it stop" is not "stop".
+_COMMANDS = frozenset(("Stop", "Ready", "Repeat", "Help"))
+# Findings that a time phrase right after them describes ("i've been sick all day"), so that the
+# phrase is not the duration of the pain.
+_OWN_TIME = frozenset(("ReportRisk", "ReportBackground", "ReportEmergency"))
+# Uncovered words right before a report that negate it ("i don't think it's swollen", "i'm not
+# having any chest pain") or make it uncertain ("i'm not sure it's swollen").
+_NEGATORS = (("not",), ("never",), ("no",), ("nor",), ("without",), ("don't", "think"),
+             ("don't", "believe"), ("wouldn't", "say"), ("doubt",), ("haven't", "been"),
+             ("hasn't", "been"), ("isn't",), ("wasn't",), ("aren't",), ("not", "that"),
+             ("don't", "think", "that"), ("no", "sign", "of"), ("haven't", "had"), ("haven't", "got"),
+             ("hasn't", "got"), ("didn't", "have"), ("don't", "have"), ("don't", "get"),
+             ("haven't", "noticed"), ("not", "noticed"), ("haven't",), ("hasn't",), ("didn't",),
+             ("don't",), ("doesn't",), ("never", "had"), ("never", "been"))
+_NEGATION_WORDS = frozenset("not no never nor without haven't hasn't hadn't don't doesn't didn't "
+                            "isn't aren't wasn't weren't".split())
+_NEGATED_VERBS = frozenset("take use have get feel drink do need see notice remember think".split())
+_DOUBTERS = (("not", "sure"), ("not", "sure", "if"), ("not", "sure", "whether"), ("don't", "know"),
+             ("don't", "know", "if"), ("don't", "know", "whether"), ("can't", "tell"),
+             ("can't", "tell", "if"), ("unsure",), ("no", "idea", "if"), ("wondering", "if"),
+             ("not", "certain"), ("might",), ("maybe",), ("possibly",), ("perhaps",))
+_DOUBT_INTENTS = frozenset(("DontKnow",))
+
+
+@dataclass(frozen=True)
+class _Match:
+    intent: str
+    slots: dict[str, str]
+    skips: int
+
+
+# Words that may come before an answer: "no i'm not sure", "okay yes", "well three".
+_ANSWER_LEAD = frozenset("yes yeah yep yup no nope nah okay well oh um so sorry right".split())
+
+
+def _leading_fillers(toks: list[str]) -> int:
+    """How many tokens at the start are fillers or answer words (an answer may start after them)."""
+    n = 0
+    while n < len(toks) and (toks[n] in FILLERS or toks[n] in _ANSWER_LEAD):
+        n += 1
+    return n
+
+
+def _first_allowed(candidates: list[tuple[int, Chain]], start: int, end: int,
+                   lead: int) -> typing.Optional[_Match]:
+    """The match that may stand at start:end: fewest skipped fillers, then the most slots (the
+    more specific template), then grammar order."""
+    allowed = []
+    for order, (skips, chain) in enumerate(candidates):
+        intent, slots = _decode(chain)
+        if (intent in _ANSWERS or intent in _COMMANDS) and start > lead:
+            continue  # an answer or a command opens the utterance
+        allowed.append((skips, -len(slots), order, _Match(intent, slots, skips)))
+    return min(allowed, key=lambda a: a[:3])[3] if allowed else None
+
+
+def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> list[Segment]:
+    """Apply the words around each segment, then drop what says nothing."""
+    out: list[Segment] = []
+    prev_end, kept_end = 0, -1
+    for i, j, match in chosen:
+        intent, slots = match.intent, dict(match.slots)
+        gap = [t for t in toks[prev_end:i] if t not in FILLERS]
+        after = [t for t in toks[j:] if t not in FILLERS]
+        adjacent = kept_end == prev_end
+        own_time = bool(out) and adjacent and not gap and _has_own_time(out[-1])
+        prev_end = j
+        if intent in _COMMANDS and after:
+            continue  # a command stands alone: "make it stop", "i have to stop"
+        if intent in REPORT_INTENTS:
+            if intent == "ReportPain" and set(slots) == {"duration"} and own_time:
+                continue  # "i've been throwing up all day": not how long the pain has lasted
+            if out and out[-1].intent in _DOUBT_INTENTS and adjacent and gap in ([], ["if"], ["whether"]):
+                out.pop()  # "i'm not sure (if) it's swollen"
+                slots = _recast(slots, "unknown")
+            elif _ends_with(gap, _DOUBTERS):
+                slots = _recast(slots, "unknown")
+            elif _negated(gap) or (gap[:1] in (["or"], ["nor"]) and out and adjacent and _is_negative(out[-1])):
+                slots = _recast(slots, "false")  # "i haven't been sick or had diarrhoea"
+            if not any(name in SCHEMA or name in EXTRA_SLOTS for name in slots):
+                continue  # a phrase that only absorbs words ("my mum had a clot", "right now")
+        out.append(Segment(intent=intent, slots=slots, text=" ".join(toks[i:j])))
+        kept_end = j
+    return out
+
+
+def _negated(gap: list[str]) -> bool:
+    """The words just before a report deny it."""
+    if _ends_with(gap, _NEGATORS):
+        return True
+    # "i don't take" statins, "i haven't noticed" any swelling
+    if len(gap) >= 2 and gap[-2] in _NEGATION_WORDS and gap[-1] in _NEGATED_VERBS:
+        return True
+    # "i haven't got any", "there isn't any": a negation shortly before "any"
+    return bool(gap) and gap[-1] == "any" and any(t in _NEGATION_WORDS for t in gap[-4:])
+
+
+def _is_negative(segment: Segment) -> bool:
+    """A report that denies something ("no swelling", "i haven't been sick")."""
+    return segment.intent in REPORT_INTENTS and any(
+        value in ("false", "none") for name, value in segment.slots.items() if name in SCHEMA)
+
+
+def _has_own_time(segment: Segment) -> bool:
+    """A time phrase right after this segment says when or how long *it* happened."""
+    findings = {name for name in segment.slots if name in SCHEMA}
+    if segment.intent in _OWN_TIME:
+        return not findings <= {"cold_pale_leg", "numb_or_weak_leg"}  # signs of the leg itself
+    return bool(findings) and findings <= {"fever", "back_pain_radiating"}
+
+
+def _ends_with(gap: list[str], cues: tuple[tuple[str, ...], ...]) -> bool:
+    return any(len(gap) >= len(cue) and tuple(gap[-len(cue):]) == cue for cue in cues)
+
+
+def _recast(slots: dict[str, str], how: str) -> dict[str, str]:
+    """Deny ("false") or make uncertain ("unknown") the yes/no findings of a segment.
+
+    A denial never turns a finding positive, and drops what a denied phrase says about where and
+    how long ("i don't think my calf is swollen" says nothing about the calf hurting).
+    """
+    out = {}
+    for name, value in slots.items():
+        spec = SCHEMA.get(name)
+        positive = value == "true" or (name == "swelling" and value in ("one_leg", "both_legs"))
+        if spec is not None and (spec.type == "bool" or name == "swelling") and positive:
+            out[name] = "unknown" if how == "unknown" else ("none" if name == "swelling" else "false")
+        elif how == "false" and (spec is None or spec.type != "bool") and name != "swelling":
+            continue
+        else:
+            out[name] = value
+    return out
+
+
+# -----------------------------------------------------------------------------------------------
+# Choosing the spans, and what a span says.
+
+
+def _choose(n: int, spans: dict[int, dict[int, "_Match"]]) -> list[tuple[int, int, "_Match"]]:
+    """Non-overlapping spans: the most words covered, then the fewest spans, then the most words
+    in statements rather than short answers ("no" + "i haven't coughed up blood" beats "no i
+    haven't" + "coughed up blood"); ties go to the leftmost, longest span."""
+    best: list[tuple[int, int, int]] = [(0, 0, 0)] * (n + 1)  # (covered, -segments, content)
+    pick: list[typing.Optional[int]] = [None] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        score, choice = best[i + 1], None
+        for end in sorted(spans.get(i, {}), reverse=True):
+            covered, neg_segments, content = best[end]
+            words = end - i
+            is_content = spans[i][end].intent not in _ANSWERS
+            candidate = (covered + words, neg_segments - 1, content + (words if is_content else 0))
+            if candidate > score or (candidate == score and choice is None):
+                score, choice = candidate, end
+        best[i], pick[i] = score, choice
+    chosen, i = [], 0
+    while i < n:
+        end = pick[i]
+        if end is None:
+            i += 1
+        else:
+            chosen.append((i, end, spans[i][end]))
+            i = end
+    return chosen
+
+
+def _decode(chain: Chain) -> tuple[str, dict[str, str]]:
+    """Output labels -> (intent, slots), as rhasspynlu.fsticuffs.path_to_recognition reads them."""
+    parts: list[Outs] = []
+    while chain is not None:
+        chain, outs = chain
+        parts.append(outs)
+    intent, slots = "", {}
+    stack: list[tuple[str, list[str]]] = []
+    for outs in reversed(parts):
+        for label in outs:
+            if label.startswith("__label__"):
+                intent = label[9:]
+            elif label.startswith("__begin__"):
+                stack.append((label[9:], []))
+            elif label.startswith("__end__"):
+                name, words = stack.pop()
+                slots[name] = " ".join(words)
+            elif label.startswith("__"):
+                continue  # __source__, __convert__, __converted__
+            elif stack:
+                stack[-1][1].append(label)
+    return intent, slots
