@@ -102,7 +102,8 @@ def hermes_main(args: argparse.Namespace) -> int:
 
     config = _config(args)
     book = Phrasebook.load(content_dir("dialogs", args.lang))
-    return run(args, lambda: DialogManager(book, config), book.say("error.fallback"))
+    return run(args, lambda: DialogManager(book, config), book.say("error.fallback"),
+               content_dir("intents", args.lang))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

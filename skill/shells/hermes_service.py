@@ -29,6 +29,8 @@ PASSWORD_ENV = "LEGCRAMP_MQTT_PASSWORD"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_hermes_args(parser)
     parser.add_argument("--password-file", help="read the MQTT password from this file")
+    parser.add_argument("--no-local-grammar", action="store_true",
+                        help="use only Rhasspy's intents, not our own reading of the raw words")
     parser.add_argument("--outcome-topic", default="legcramp/outcome",
                         help="MQTT topic for a JSON outcome after each advice ('' to switch off)")
 
@@ -86,13 +88,18 @@ class Service(LegcrampHermes):
             self.loop.call_soon_threadsafe(self.in_queue.put_nowait, None)
 
 
-def run(args: argparse.Namespace, build_manager: Any, fallback: str) -> int:
+def run(args: argparse.Namespace, build_manager: Any, fallback: str,
+        intents_dir: Optional[Path] = None) -> int:
     """Connect, serve until stopped, and return the exit status."""
     client = mqtt.Client()
     client.reconnect_delay_set(min_delay=1, max_delay=30)
     args.password = password(args)
     service = Service(client, build_manager(), fallback=fallback, site_ids=args.site_id,
                       outcome_topic=args.outcome_topic, lang=args.lang)
+    if intents_dir is not None and not args.no_local_grammar:
+        from .hermes_grammar import load_in_background
+
+        load_in_background(intents_dir, lambda recognise: setattr(service, "recognise", recognise))
 
     async def serve() -> None:
         service.loop = asyncio.get_running_loop()

@@ -22,16 +22,18 @@ class SkillProcess:
 
     def __init__(self, host: str, port: int, *args: str, log_dir: Path) -> None:
         self.log_path = log_dir / f"legcramp-{port}-{time.monotonic_ns()}.log"
-        self.cmd = [sys.executable, "-m", "skill.cli", "hermes", "--host", host, "--port", str(port), *args]
+        self.cmd = [sys.executable, "-m", "skill.cli", "hermes", "--host", host, "--port", str(port),
+                    "--debug", *args]
         self.proc: Optional[subprocess.Popen] = None
         self.lines: list[str] = []
         self.ready = threading.Event()
+        self.grammar = threading.Event()  # the local grammar loaded (or given up on)
 
     def start(self, timeout: float = 20.0) -> "SkillProcess":
         self.proc = subprocess.Popen(self.cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, text=True)
         threading.Thread(target=self._pump, daemon=True).start()
-        if not self.ready.wait(timeout):
+        if not (self.ready.wait(timeout) and self.grammar.wait(timeout)):
             self.stop()
             raise AssertionError("legcramp hermes never said it was ready:\n" + self.log())
         return self
@@ -45,6 +47,8 @@ class SkillProcess:
                 log.flush()
                 if "ready" in line:
                     self.ready.set()
+                if "local grammar" in line:
+                    self.grammar.set()
 
     def log(self) -> str:
         return "".join(self.lines[-80:])
