@@ -44,6 +44,8 @@ def test_foreign_custom_data_is_not_ours(custom_data):
     {"legcramp": 1, "pending": ["question", "leg_signs"], "asking": ["not_a_finding"]},
     {"legcramp": 1, "misses": "many"},
     {"legcramp": 1, "want_guide": "x" * 100},
+    {"legcramp": 1, "want_guide": "cartwheel"},
+    {"legcramp": 1, "thigh_part": "middle"},
 ])
 def test_forged_or_corrupt_state_is_refused(body):
     with pytest.raises(BadState):

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from ..triage.findings import SCHEMA, InvalidFinding, parse_value
 from .events import Utter
-from .keys import QUESTION_FINDINGS
+from .keys import QUESTION_FINDINGS, ROUTINES
 from .state import Pending, State
 
 TAG = "legcramp"
@@ -82,8 +82,9 @@ def _state(body: dict[str, Any]) -> State:
                  for text, ask in list(body.get("last") or [])[:3])
     return State(
         findings=findings, pending=pending, started=bool(body.get("started", True)),
-        guided=bool(body.get("guided")), want_guide=_optional_str(body.get("want_guide")),
-        thigh_part=_optional_str(body.get("thigh_part")),
+        guided=bool(body.get("guided")),
+        want_guide=_one_of(body.get("want_guide"), ("auto", *ROUTINES)),
+        thigh_part=_one_of(body.get("thigh_part"), ("front", "back")),
         checked=frozenset(str(c) for c in body.get("checked") or []),
         misses=min(int(body.get("misses") or 0), 2), turn=int(body.get("turn") or 0),
         last_lines=last,
@@ -96,9 +97,9 @@ def _finding(value: object) -> str:
     return value
 
 
-def _optional_str(value: object) -> Optional[str]:
+def _one_of(value: object, allowed: tuple[str, ...]) -> Optional[str]:
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > 40:
-        raise BadState(f"value {value!r}")
-    return value
+    if value not in allowed:
+        raise BadState(f"value {str(value)[:40]!r}")
+    return str(value)
