@@ -82,17 +82,20 @@ def assess(findings: Findings) -> Assessment:
     )
 
 
-def settled_level(findings: Findings) -> Optional[Disposition]:
-    """The most urgent level some rule already holds at, or None while none holds yet."""
-    verdicts = evaluate(findings)
+def _held(verdicts: dict[str, Tri]) -> Optional[Disposition]:
     held = [rule.level for rule in RULES if verdicts[rule.id] is True]
     return max(held) if held else None
+
+
+def settled_level(findings: Findings) -> Optional[Disposition]:
+    """The most urgent level some rule already holds at, or None while none holds yet."""
+    return _held(evaluate(findings))
 
 
 def open_rules(findings: Findings) -> list[Rule]:
     """Rules still undecided that would make the outcome more urgent than what already holds."""
     verdicts = evaluate(findings)
-    floor = settled_level(findings)
+    floor = _held(verdicts)
     return [
         rule for rule in RULES
         if verdicts[rule.id] is None and (floor is None or rule.level > floor)
