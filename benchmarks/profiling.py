@@ -78,6 +78,14 @@ def _print_folded(path: Path) -> None:
     print(_table("function (inclusive)", inclusive, total, 30, WRAPPERS))
 
 
+def _recorded(work: Path):
+    """The recorded public conversations (from a fresh grammar cache) and a private broker."""
+    subprocess.run([PYTHON, "-m", "benchmarks.offline", str(work / "off.json")], cwd=ROOT, check=True,
+                   env={**os.environ, "XDG_CACHE_HOME": str(work / "cache")})
+    conversations = from_json(json.loads((work / "off.json").read_text())["conversations"])
+    return conversations, broker(work / "broker")
+
+
 def profile_hermes(turns: int, sites: int, flags: list[str]) -> None:
     spy = shutil.which("py-spy")
     if not spy:
@@ -85,10 +93,7 @@ def profile_hermes(turns: int, sites: int, flags: list[str]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="legcramp-prof-") as tmp:
         work = Path(tmp)
-        subprocess.run([PYTHON, "-m", "benchmarks.offline", str(work / "off.json")], cwd=ROOT, check=True,
-                       env={**os.environ, "XDG_CACHE_HOME": str(work / "cache")})
-        conversations = from_json(json.loads((work / "off.json").read_text())["conversations"])
-        mosquitto = broker(work / "broker")
+        conversations, mosquitto = _recorded(work)
         try:
             cmd = skill_command(mosquitto.host, mosquitto.port)
             if flags:  # the skill with some of PROFILE.md's changes patched in
@@ -167,10 +172,7 @@ def whatif(turns: int) -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="legcramp-whatif-") as tmp:
         work = Path(tmp)
-        subprocess.run([PYTHON, "-m", "benchmarks.offline", str(work / "off.json")], cwd=ROOT, check=True,
-                       env={**os.environ, "XDG_CACHE_HOME": str(work / "cache")})
-        conversations = from_json(json.loads((work / "off.json").read_text())["conversations"])
-        mosquitto = broker(work / "broker")
+        conversations, mosquitto = _recorded(work)
         try:
             for target in targets:
                 args = (mosquitto.host, mosquitto.port, mosquitto.proc.pid, conversations)
