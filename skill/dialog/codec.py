@@ -45,22 +45,27 @@ def encode(state: State) -> str:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
 
-def is_ours(custom_data: Optional[str]) -> bool:
-    """True when customData looks like our tagged object (it may still be corrupt)."""
+def _body(custom_data: Optional[str]) -> Optional[dict[str, Any]]:
+    """The parsed customData when it looks like our tagged object (it may still be corrupt)."""
     if not custom_data or len(custom_data) > MAX_BYTES or not custom_data.lstrip().startswith("{"):
-        return False
+        return None
     try:
         body = json.loads(custom_data)
-    except ValueError:
-        return False
-    return isinstance(body, dict) and TAG in body
+    except (ValueError, RecursionError):
+        return None
+    return body if isinstance(body, dict) and TAG in body else None
+
+
+def is_ours(custom_data: Optional[str]) -> bool:
+    """True when customData looks like our tagged object (it may still be corrupt)."""
+    return _body(custom_data) is not None
 
 
 def decode(custom_data: Optional[str]) -> Optional[State]:
     """The state in customData; None when it is not ours. Raises BadState when ours but corrupt."""
-    if not is_ours(custom_data):
+    body = _body(custom_data)
+    if body is None:
         return None
-    body = json.loads(custom_data or "")
     try:
         return _state(body)
     except (KeyError, TypeError, ValueError, InvalidFinding) as err:

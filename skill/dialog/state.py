@@ -1,7 +1,7 @@
 """The dialog manager's state: a value, small enough to travel in Hermes customData as JSON."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from typing import Any, Mapping, Optional
 
 from ..triage.findings import Value
@@ -48,4 +48,15 @@ class State:
     disposition: Optional[str] = None
 
     def with_(self, **changes: Any) -> "State":
-        return replace(self, **changes)
+        """A copy with `changes`. Not dataclasses.replace, which re-runs __init__ over every
+        field: this runs three to five times a turn, and the state is a plain frozen value."""
+        unknown = changes.keys() - _STATE_FIELDS
+        if unknown:
+            raise TypeError(f"State has no field {sorted(unknown)[0]!r}")
+        new = object.__new__(State)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
+
+
+_STATE_FIELDS = frozenset(f.name for f in fields(State))

@@ -1,11 +1,13 @@
 """`legcramp hermes`: the skill as a Rhasspy 2.5 Hermes service over MQTT.
 
-Built on rhasspyhermes' HermesClient, overriding three of its habits that do not suit a
-service left running for months: it reconnects in a tight loop, it stops its message loop on
-the first exception, and it logs whole payloads (health data) when parsing fails. Each message
-is handled in its own task, caught once, and answered with a safe fallback where a session can
-be answered. Dialog state travels in customData (skill/dialog/codec.py); the copy kept in
-memory is only a fallback and is dropped when the session ends.
+Built on rhasspyhermes' HermesClient and its message classes, overriding the habits that do not
+suit a service left running for months beside a busy broker: it reconnects in a tight loop, it
+stops its message loop on the first exception, it logs whole payloads (health data) when parsing
+fails, and it (de)serialises through dataclasses_json, which costs more than a turn itself.
+Each message is parsed by hermes_wire, handled on the loop's one thread (mqtt_loop), caught
+once, and answered with a safe fallback where a session can be answered. Dialog state travels
+in customData (skill/dialog/codec.py); the copy kept in memory is only a fallback and is
+dropped when the session ends.
 """
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ import json
 import logging
 import sys
 import uuid
-from typing import Any, AsyncIterator, Callable, Optional, Union
+from typing import Any, Callable, Iterator, Optional
 
 from rhasspyhermes.base import Message
 from rhasspyhermes.client import HermesClient
 from rhasspyhermes.dialogue import (
+    DialogueContinueSession,
     DialogueEndSession,
     DialogueIntentNotRecognized,
     DialogueNotification,
@@ -33,17 +36,21 @@ from ..dialog.events import Event, Heard, NotUnderstood, Segment
 from ..dialog.manager import DialogManager
 from ..dialog.state import State
 from ..nlu.contract import INTENTS, KNOWLEDGE_INTENTS, REPORT_INTENTS
+from . import hermes_wire as wire
 from .hermes_plan import Plan, plan
+from .hermes_wire import Incoming
 
 log = logging.getLogger("legcramp.hermes")
 
 STEP_TAG = "legcramp_step"
 MIN_CONFIDENCE = -1.0
+# What is read of one utterance: a spoken sentence is a few hundred characters at most, and the
+# cap keeps a hostile 1 MB "utterance" from holding the one thread every site shares.
+MAX_TEXT = 1000
 # Intents that can start a conversation in a session that is not ours yet (a wake-word session).
 OPENING_INTENTS = frozenset({*REPORT_INTENTS, *KNOWLEDGE_INTENTS, "Help"})
 HANDLED = (NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
 Recognise = Callable[[str], tuple[Segment, ...]]
-Incoming = Union[NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded]
 
 
 def is_alarming(segment: Segment) -> bool:
@@ -64,7 +71,7 @@ def understand(intent: NluIntent, recognise: Optional[Recognise]) -> tuple[Segme
     """
     rhasspy = segment_of(intent)
     if recognise is not None:
-        ours = recognise(intent.raw_input or intent.input or "")
+        ours = recognise((intent.raw_input or intent.input or "")[:MAX_TEXT])
         if ours:
             return tuple(ours)
     confident = (intent.intent.confidence_score or 0) > MIN_CONFIDENCE
@@ -83,7 +90,12 @@ def segment_of(intent: NluIntent) -> Segment:
 
 
 class LegcrampHermes(HermesClient):
-    """Answers our intents in their sessions and speaks guided routines at the right moments."""
+    """Answers our intents in their sessions and speaks guided routines at the right moments.
+
+    Everything runs on the asyncio loop's one thread (see mqtt_loop.py): a message is parsed,
+    stepped and answered inside paho's message callback, so one turn never waits behind a
+    thread hand-over. Routines are asyncio tasks, because they wait (holds, spoken steps).
+    """
 
     def __init__(self, mqtt_client: Any, manager: DialogManager, *, fallback: str,
                  site_ids: Optional[list[str]] = None, outcome_topic: str = "legcramp/outcome",
@@ -95,7 +107,9 @@ class LegcrampHermes(HermesClient):
         self.lang = lang
         self.step_timeout_s = step_timeout_s
         self.recognise: Optional[Recognise] = None  # set once the compiled grammar is loaded
-        self.sessions: dict[str, State] = {}
+        # Each open session's state, with the customData we last sent in it: when the next turn
+        # carries that same string back (it nearly always does), it need not be parsed again.
+        self.sessions: dict[str, tuple[State, Optional[str]]] = {}
         self.steps_done: dict[str, asyncio.Event] = {}
         # Rhasspy's dialogue manager does not echo customData on notification sessions, so a
         # step's session is known as the next one started on its site after we asked for it.
@@ -108,42 +122,29 @@ class LegcrampHermes(HermesClient):
 
     # --- the message loop ----------------------------------------------------------------
 
-    async def handle_messages_async(self, loop: Optional[asyncio.AbstractEventLoop] = None) -> None:
-        """Like HermesClient's, but one bad message never stops the loop."""
-        self.loop = loop or self.loop or asyncio.get_running_loop()
-        self.in_queue = asyncio.Queue()
-        while self.pre_queue.qsize() > 0:
-            self.in_queue.put_nowait(self.pre_queue.get_nowait())
-        while True:
-            mqtt_message = await self.in_queue.get()
-            if mqtt_message is None:
+    def mqtt_on_message(self, client: Any, userdata: Any, msg: Any) -> None:
+        """paho's callback, on the loop's thread: answer at once. Never raises."""
+        try:
+            self.receive(msg.topic, msg.payload)
+        except Exception:  # noqa: BLE001 - the last line of defence for the message loop
+            log.exception("could not handle a message on %s", msg.topic)
+
+    def receive(self, topic: str, payload: bytes) -> None:
+        """One MQTT message: parse it (one log line, no payload, when it is bad) and handle it."""
+        try:
+            message: Optional[Incoming] = wire.read(topic, payload)
+        except wire.BadMessage as err:
+            log.warning("ignored a malformed message on %s (%s)", topic, err)
+            message = salvage(topic, payload)
+            if message is None:
                 return
-            message = self.parse(mqtt_message.topic, mqtt_message.payload)
-            if message is not None and self.valid_site_id(getattr(message, "site_id", None)):
-                asyncio.create_task(self.handle(message))
+        if self.valid_site_id(message.site_id):
+            self.handle(message)
 
-    def parse(self, topic: str, payload: bytes) -> Optional[Incoming]:
-        """The Hermes message on `topic`, or None (one log line, no payload) when it is bad."""
-        for kind in HANDLED:
-            if not kind.is_topic(topic):
-                continue
-            try:
-                body = json.loads(payload)
-                if not isinstance(body, dict):
-                    raise ValueError("not a JSON object")
-                if kind is NluIntent:
-                    body.setdefault("intent", {}).setdefault("intentName", NluIntent.get_intent_name(topic))
-                return kind.from_dict(body)
-            except Exception as err:  # noqa: BLE001 - any malformed payload is refused the same way
-                log.warning("ignored a malformed %s on %s (%s)", kind.__name__, topic, type(err).__name__)
-                log.debug("malformed %s: %s", kind.__name__, err)
-                return None
-        return None
-
-    async def handle(self, message: Incoming) -> None:
+    def handle(self, message: Incoming) -> None:
         """Handle one message; on any failure, answer its session safely and carry on."""
         try:
-            async for reply in self.replies(message):
+            for reply in self.replies(message):
                 self.publish(reply)
         except Exception:
             log.exception("could not handle %s; answered safely", type(message).__name__)
@@ -152,7 +153,14 @@ class LegcrampHermes(HermesClient):
                 self.sessions.pop(session_id, None)
                 self.publish(DialogueEndSession(session_id=session_id, text=self.fallback))
 
-    async def replies(self, message: Incoming) -> AsyncIterator[Message]:
+    def publish(self, message: Message, **topic_args: Any) -> None:
+        """Our three outgoing messages, serialised by hand (hermes_wire), not by dataclasses_json."""
+        topic, payload = wire.write(message)  # type: ignore[arg-type]
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("-> %s %s", topic, payload.decode("utf-8"))
+        self.mqtt_client.publish(topic, payload)
+
+    def replies(self, message: Incoming) -> Iterator[Message]:
         if isinstance(message, NluIntent):
             segments = understand(message, self.recognise)
             event: Event = Heard(segments, message.input or "") if segments else NotUnderstood()
@@ -181,9 +189,9 @@ class LegcrampHermes(HermesClient):
         if state.ended:
             self.sessions.pop(message.session_id, None)
         else:
-            self.sessions[message.session_id] = state
-        for reply in turn.now:
-            yield reply
+            sent = next((m.custom_data for m in turn.now if isinstance(m, DialogueContinueSession)), None)
+            self.sessions[message.session_id] = (state, sent)
+        yield from turn.now
         self.after_turn(turn, message.site_id or "default")
 
     def state_for(self, session_id: str, custom_data: Optional[str],
@@ -193,12 +201,15 @@ class LegcrampHermes(HermesClient):
         None when the session is not ours and the message cannot open a conversation: a "stop"
         or "no" said to another skill is that skill's business.
         """
+        remembered = self.sessions.get(session_id)
+        if remembered is not None and custom_data is not None and custom_data == remembered[1]:
+            return remembered[0]
         try:
             state = decode(custom_data)
         except BadState as err:
             log.warning("ignored corrupt customData in a session (%s)", type(err).__name__)
             state = None
-        state = state or self.sessions.get(session_id)
+        state = state or (remembered[0] if remembered else None)
         if state is None and opens:
             state = State()
         return state
@@ -269,6 +280,23 @@ class LegcrampHermes(HermesClient):
             self.steps_done[token].set()
         elif message.termination and str(message.termination.reason.value) == "timeout":
             log.info("a session timed out on site %s", message.site_id)
+
+
+def salvage(topic: str, payload: bytes) -> Optional[DialogueIntentNotRecognized]:
+    """A malformed answer in a session that may be ours, as "not understood", so the session
+    is asked again instead of left in silence (state_for keeps it to sessions that are ours)."""
+    if not (topic.startswith(wire.INTENT_PREFIX) or topic == wire.NOT_RECOGNIZED):
+        return None
+    try:
+        body = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("sessionId"), str):
+        return None
+    site, custom = body.get("siteId"), body.get("customData")
+    return DialogueIntentNotRecognized(
+        session_id=body["sessionId"], site_id=site if isinstance(site, str) else "default",
+        custom_data=custom if isinstance(custom, str) else None)
 
 
 def decode_safe(custom_data: Optional[str]) -> Optional[State]:

@@ -1,9 +1,10 @@
 """Running `legcramp hermes`: flags, the MQTT connection and its lifecycle.
 
-The standard Rhasspy flags come from rhasspyhermes.cli.add_hermes_args. Reconnection is paho's
-own loop with exponential backoff (1 s to 30 s), not HermesClient's immediate retry. A refused
-login or an untrusted certificate is one clear error and exit status 1, not a retry loop.
-A readiness line goes to stderr once every subscription is acknowledged.
+The standard Rhasspy flags come from rhasspyhermes.cli.add_hermes_args. paho runs on the asyncio
+loop (mqtt_loop.LoopDriver), which reconnects with exponential backoff (1 s to 30 s), not
+HermesClient's immediate retry. A refused login or an untrusted certificate is one clear error
+and exit status 1, not a retry loop. A readiness line goes to stderr once every subscription is
+acknowledged.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import paho.mqtt.client as mqtt
 from rhasspyhermes.cli import add_hermes_args, connect
 
 from .hermes import LegcrampHermes
+from .mqtt_loop import LoopDriver
 
 log = logging.getLogger("legcramp.hermes")
 
@@ -52,6 +54,8 @@ class Service(LegcrampHermes):
         self.refused: Optional[str] = None
         self.ready_mid: Optional[int] = None
         self.ready_once = False
+        self.driver: Optional[LoopDriver] = None
+        self.stopped: Optional[asyncio.Event] = None
         self.mqtt_client.on_subscribe = self.mqtt_on_subscribe
 
     def mqtt_on_connect(self, client: Any, userdata: Any, flags: Any, rc: int) -> None:
@@ -62,6 +66,8 @@ class Service(LegcrampHermes):
             self.stop()
             return
         self.is_connected = True
+        if self.driver is not None:
+            self.driver.connected()
         topics = sorted(self.all_mqtt_topics | self.pending_mqtt_topics)
         self.all_mqtt_topics.update(topics)
         self.pending_mqtt_topics.clear()
@@ -82,28 +88,31 @@ class Service(LegcrampHermes):
         self.is_connected = False
         if rc != 0 and not self.refused:
             log.warning("lost the MQTT broker; reconnecting with backoff")
+            if self.driver is not None:
+                self.driver.lost()
 
     def stop(self) -> None:
-        if self.loop and self.in_queue is not None:
-            self.loop.call_soon_threadsafe(self.in_queue.put_nowait, None)
+        """Stop serving (safe from any thread)."""
+        if self.loop and self.stopped is not None:
+            self.loop.call_soon_threadsafe(self.stopped.set)
 
 
 def run(args: argparse.Namespace, build_manager: Any, fallback: str,
         intents_dir: Optional[Path] = None) -> int:
     """Connect, serve until stopped, and return the exit status."""
     client = mqtt.Client()
-    client.reconnect_delay_set(min_delay=1, max_delay=30)
     args.password = password(args)
     service = Service(client, build_manager(), fallback=fallback, site_ids=args.site_id,
                       outcome_topic=args.outcome_topic, lang=args.lang)
     if intents_dir is not None and not args.no_local_grammar:
-        from .hermes_grammar import load_in_background
+        from .hermes_grammar import start
 
-        load_in_background(intents_dir, lambda recognise: setattr(service, "recognise", recognise))
+        start(intents_dir, lambda recognise: setattr(service, "recognise", recognise))
 
     async def serve() -> None:
         service.loop = asyncio.get_running_loop()
-        service.in_queue = asyncio.Queue()
+        service.stopped = asyncio.Event()
+        service.driver = LoopDriver(client, service.loop)
         try:
             connect(client, args)
         except ssl.SSLError as err:
@@ -111,12 +120,13 @@ def run(args: argparse.Namespace, build_manager: Any, fallback: str,
         except (OSError, ValueError) as err:
             service.refused = f"cannot reach {args.host}:{args.port}: {err}"
         if service.refused:
+            service.driver.stop()
             return
-        client.loop_start()
+        service.driver.start()
         try:
-            await service.handle_messages_async(service.loop)
+            await service.stopped.wait()
         finally:
-            client.loop_stop()
+            service.driver.stop()
             client.disconnect()
 
     try:

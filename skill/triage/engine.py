@@ -68,7 +68,14 @@ def evaluate(findings: Findings, closed: Optional[Container[str]] = None) -> dic
 
 def assess(findings: Findings) -> Assessment:
     """The disposition now, treating anything not reported as absent (the final word)."""
-    verdicts = evaluate(findings, EVERY)
+    return _assess(frozenset(findings.items()))
+
+
+@lru_cache(maxsize=4096)
+def _assess(items: frozenset) -> Assessment:
+    """Memoised on the findings, like _next_question: a turn asks about the same findings
+    several times (emergency check, next question, guide gate), and Assessment is frozen."""
+    verdicts = evaluate(dict(items), EVERY)
     matched = [rule for rule in RULES if verdicts[rule.id]]
     if not matched:  # cannot happen: D8 and S are complements; kept as a safe floor
         matched = [next(r for r in RULES if r.id == "D8")]
@@ -89,7 +96,12 @@ def _held(verdicts: dict[str, Tri]) -> Optional[Disposition]:
 
 def settled_level(findings: Findings) -> Optional[Disposition]:
     """The most urgent level some rule already holds at, or None while none holds yet."""
-    return _held(evaluate(findings))
+    return _settled_level(frozenset(findings.items()))
+
+
+@lru_cache(maxsize=4096)
+def _settled_level(items: frozenset) -> Optional[Disposition]:
+    return _held(evaluate(dict(items)))
 
 
 def open_rules(findings: Findings) -> list[Rule]:
