@@ -47,7 +47,10 @@ def legcramp_command() -> list[str]:
 
 def skill_args(host: str, port: int, *extra: str) -> list[str]:
     """`hermes` and its flags; holds of 0.01 s keep guided routines short under replay."""
-    return ["hermes", "--host", host, "--port", str(port), "--hold-seconds", "0.01", *extra]
+    # No diary: the replay repeats the same nights thousands of times, and a diary would (rightly)
+    # start to count them as frequent cramps and change the script the replay checks against.
+    return ["hermes", "--host", host, "--port", str(port), "--hold-seconds", "0.01", "--no-diary",
+            *extra]
 
 
 def skill_command(host: str, port: int, *extra: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from .dialog.state import Config
 
@@ -15,6 +15,11 @@ def _common(parser: argparse.ArgumentParser, debug: bool = True) -> None:
                         help="how long each stretch is held in a guided routine (default: 30)")
     parser.add_argument("--emergency-number", default="911",
                         help="the number to tell people to call in an emergency (default: 911)")
+    diary = parser.add_mutually_exclusive_group()
+    diary.add_argument("--diary", metavar="PATH",
+                       help="the cramp diary's SQLite file (default: the user data directory; "
+                            "chat --jsonl keeps none unless this is given)")
+    diary.add_argument("--no-diary", action="store_true", help="keep no cramp diary")
     if debug:  # hermes has its own, from rhasspyhermes.cli
         parser.add_argument("--debug", action="store_true",
                             help="log at debug level (includes what people say)")
@@ -40,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--rhasspy-url", help="Rhasspy's web address, e.g. http://localhost:12101")
     install.add_argument("--backup-dir", default=".", help="where --rhasspy-url saves a backup")
     install.add_argument("--no-train", action="store_true", help="with --rhasspy-url, do not train")
+    diary = sub.add_parser("diary", help="list, export or report the cramp diary")
+    from .diary.cli import add_arguments as add_diary_arguments
+    add_diary_arguments(diary)
     return parser
 
 
@@ -75,6 +83,19 @@ def _config(args: argparse.Namespace) -> Config:
     return Config(emergency_number=number, hold_seconds=args.hold_seconds)
 
 
+def _diary(args: argparse.Namespace, default_on: bool = True) -> Any:
+    """The diary service the flags ask for, or None. A diary that cannot be opened is logged
+    by the service and the skill carries on without it."""
+    if args.no_diary or (not default_on and not args.diary):
+        return None
+    from pathlib import Path
+
+    from .diary.service import DiaryService
+    from .diary.store import default_path
+
+    return DiaryService(Path(args.diary).expanduser() if args.diary else default_path())
+
+
 def chat_main(args: argparse.Namespace) -> int:
     from .content import content_dir
     from .dialog.manager import DialogManager, opening
@@ -87,11 +108,18 @@ def chat_main(args: argparse.Namespace) -> int:
     recognizer = Recognizer.from_dir(content_dir("intents", args.lang))
     manager = DialogManager(book, config)
     fallback = book.say("error.fallback")
-    session = ChatSession(manager, recognizer.recognize, fallback)
-    if args.jsonl:
-        return run_jsonl(session, sys.stdin, sys.stdout)
-    return run_interactive(session, opening(book).text, sys.stdin, sys.stdout,
-                           Speaker(args.speak, sys.stderr))
+    # The JSON-lines interface is for tools and tests: their conversations are not a person's
+    # own history, so they keep no diary unless --diary names one.
+    diary = _diary(args, default_on=not args.jsonl)
+    session = ChatSession(manager, recognizer.recognize, fallback, diary)
+    try:
+        if args.jsonl:
+            return run_jsonl(session, sys.stdin, sys.stdout)
+        return run_interactive(session, opening(book).text, sys.stdin, sys.stdout,
+                               Speaker(args.speak, sys.stderr))
+    finally:
+        if diary:
+            diary.close()
 
 
 def hermes_main(args: argparse.Namespace) -> int:
@@ -103,7 +131,7 @@ def hermes_main(args: argparse.Namespace) -> int:
     config = _config(args)
     book = Phrasebook.load(content_dir("dialogs", args.lang))
     return run(args, lambda: DialogManager(book, config), book.say("error.fallback"),
-               content_dir("intents", args.lang))
+               content_dir("intents", args.lang), diary=_diary(args))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -116,6 +144,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "chat":
         return chat_main(args)
+    if args.command == "diary":
+        from .diary.cli import main as diary_main
+        return diary_main(args)
     return install_main(args)
 
 

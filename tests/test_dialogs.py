@@ -111,14 +111,20 @@ def list_renderings(book: Phrasebook) -> Iterator[tuple[str, int, tuple[str, ...
 
 def fill(key: str) -> dict[str, str]:
     """Realistic values for a key's placeholders."""
-    values = {"number": spell_digits("911"), "reasons": "one leg is swollen", "items": "chest pain"}
+    values = {"number": spell_digits("911"), "reasons": "one leg is swollen", "items": "chest pain",
+              "count": "fourth" if key == "reason.D2_diary" else "three", "when": "yesterday",
+              "leg": "your left leg", "total": "seven", "weekday": "Tuesday"}
     return {p: values[p] for p in CONTRACT[key]}
+
+
+# Keys that are pieces of a sentence, spoken inside another key, so lower case is right.
+FRAGMENTS = ("grammar.", "item.", "diary.side.", "diary.when.", "weekday.", "ordinal.")
 
 
 def every_plain_text(book: Phrasebook) -> Iterator[tuple[str, str]]:
     """(where, text) for every variant of every key without {items}, and every guide step."""
     for key in book.keys():
-        if key.startswith(("grammar.", "item.")) or "items" in CONTRACT[key]:
+        if key.startswith(FRAGMENTS) or "items" in CONTRACT[key]:
             continue
         for v in range(book.variants(key)):
             yield f"{key} variant {v + 1}", book.say(key, v, **fill(key))

@@ -11,6 +11,7 @@ import json
 from typing import Any, Optional
 
 from ..triage.findings import SCHEMA, InvalidFinding, parse_value
+from ..triage.history import Recent
 from .events import Utter
 from .keys import QUESTION_FINDINGS, ROUTINES
 from .state import Pending, State
@@ -18,7 +19,9 @@ from .state import Pending, State
 TAG = "legcramp"
 VERSION = 1
 MAX_BYTES = 16_384
-KINDS = ("question", "check", "which")
+KINDS = ("question", "check", "which", "confirm")
+CONFIRMS = ("forget_diary",)
+SIDES = ("left", "right", "both")
 
 
 class BadState(ValueError):
@@ -41,6 +44,7 @@ def encode(state: State) -> str:
         "turn": state.turn,
         "last": [[u.text, list(u.asking)] for u in state.last_lines],
         "started": state.started,
+        "recent": _recent_out(state.recent),
     }
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
@@ -80,8 +84,9 @@ def _state(body: dict[str, Any]) -> State:
     pending = None
     if body.get("pending"):
         kind, ident = body["pending"]
-        if kind not in KINDS or not (ident in QUESTION_FINDINGS or ident in SCHEMA):
-            raise BadState(f"pending {kind!r} {ident!r}")
+        known = ident in CONFIRMS if kind == "confirm" else (ident in QUESTION_FINDINGS or ident in SCHEMA)
+        if kind not in KINDS or not known:
+            raise BadState(f"pending {kind!r} {str(ident)[:40]!r}")
         pending = Pending(kind, ident, asking)
     last = tuple(Utter(str(text), asking=tuple(_finding(f) for f in ask), expects_reply=True)
                  for text, ask in list(body.get("last") or [])[:3])
@@ -92,7 +97,40 @@ def _state(body: dict[str, Any]) -> State:
         thigh_part=_one_of(body.get("thigh_part"), ("front", "back")),
         checked=frozenset(str(c) for c in body.get("checked") or []),
         misses=min(int(body.get("misses") or 0), 2), turn=int(body.get("turn") or 0),
-        last_lines=last,
+        last_lines=last, recent=_recent_in(body.get("recent")),
+    )
+
+
+def _recent_out(recent: Optional[Recent]) -> Optional[list[Any]]:
+    if recent is None:
+        return None
+    return [recent.cramps_7d, recent.cramps_30d, recent.cramps_total, round(recent.days_covered, 2),
+            recent.last_days_ago, recent.last_weekday, recent.last_side, recent.most_side,
+            recent.most_side_count]
+
+
+def _count(value: object, most: int = 100_000) -> int:
+    if type(value) is not int or not 0 <= value <= most:
+        raise BadState(f"count {str(value)[:20]!r}")
+    return value
+
+
+def _recent_in(raw: object) -> Optional[Recent]:
+    """The diary summary, every field checked: it decides whether a question is asked."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 9:
+        raise BadState("recent")
+    c7, c30, total, days, ago, weekday, last_side, most_side, most_count = raw
+    if type(days) not in (int, float) or not 0 <= days <= 100_000:
+        raise BadState("recent days")
+    return Recent(
+        cramps_7d=_count(c7), cramps_30d=_count(c30), cramps_total=_count(total),
+        days_covered=float(days),
+        last_days_ago=None if ago is None else _count(ago),
+        last_weekday=None if weekday is None else _count(weekday, 6),
+        last_side=_one_of(last_side, SIDES), most_side=_one_of(most_side, SIDES),
+        most_side_count=_count(most_count),
     )
 
 

@@ -76,4 +76,9 @@ class End:
     """The conversation is over; the next utterance starts a new one."""
 
 
-Effect = Union[Utter, Advised, End]
+@dataclass(frozen=True)
+class ForgetDiary:
+    """The person confirmed: delete every episode in the cramp diary."""
+
+
+Effect = Union[Utter, Advised, End, ForgetDiary]

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..nlu.contract import COMMAND_INTENTS, KNOWLEDGE_INTENTS, REPORT_INTENTS
+from ..nlu.contract import COMMAND_INTENTS, DIARY_INTENTS, KNOWLEDGE_INTENTS, REPORT_INTENTS
 from ..triage.findings import SCHEMA, UNKNOWN, InvalidFinding, Value, parse_value
 from ..triage.questions import QUESTIONS_BY_ID, Question
 from .events import Segment
@@ -29,12 +29,13 @@ class Interpretation:
     number: Optional[int] = None
     commands: list[str] = field(default_factory=list)
     knowledge: list[Segment] = field(default_factory=list)
+    diary: list[Segment] = field(default_factory=list)
     thigh_part: Optional[str] = None
 
     @property
     def empty(self) -> bool:
         return not (self.findings or self.answer or self.number is not None
-                    or self.commands or self.knowledge)
+                    or self.commands or self.knowledge or self.diary)
 
 
 def interpret(segments: tuple[Segment, ...]) -> Interpretation:
@@ -60,6 +61,8 @@ def interpret(segments: tuple[Segment, ...]) -> Interpretation:
             result.commands.append(segment.intent)
         elif segment.intent in KNOWLEDGE_INTENTS:
             result.knowledge.append(segment)
+        elif segment.intent in DIARY_INTENTS:
+            result.diary.append(segment)
         else:
             log.debug("ignored intent %s", segment.intent)
     return result

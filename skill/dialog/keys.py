@@ -43,6 +43,10 @@ ROUTINES: tuple[str, ...] = (
 )
 
 
+# Ordinal words the dialogs spell ("your fourth cramp this week"); past these, digits.
+ORDINALS: tuple[int, ...] = tuple(range(3, 15))
+
+
 def _required() -> dict[str, frozenset[str]]:
     keys: dict[str, frozenset[str]] = {}
     none: frozenset[str] = frozenset()
@@ -101,6 +105,38 @@ def _required() -> dict[str, frozenset[str]]:
     })
     for routine in ROUTINES:
         keys[f"guide.{routine}.intro"] = none
+    count = frozenset({"count"})
+    keys.update({
+        # The cramp diary (skill/triage/history.py, skill/diary).
+        "reason.D2_diary": count,             # {count}: an ordinal word, "fourth"
+        "reason.D2_diary_many": count,        # {count}: digits, past the ordinal words
+        "diary.disabled": none,
+        "diary.empty": none,
+        "diary.count.week": count,
+        "diary.count.week_one": none,
+        "diary.count.week_none": none,
+        "diary.count.month": count,
+        "diary.count.month_one": none,
+        "diary.count.month_none": none,
+        "diary.last": frozenset({"when", "leg"}),
+        "diary.last_no_leg": frozenset({"when"}),
+        "diary.when.today": none,
+        "diary.when.yesterday": none,
+        "diary.when.days_ago": frozenset({"count", "weekday"}),
+        "diary.when.weeks_ago": count,
+        "diary.leg.most": frozenset({"leg", "count", "total"}),
+        "diary.leg.even": none,
+        "diary.forget.confirm": none,
+        "diary.forget.done": none,
+        "diary.forget.kept": none,
+        "diary.forget.unsure": none,
+    })
+    for side in ("left", "right", "both"):
+        keys[f"diary.side.{side}"] = none
+    for day in range(7):
+        keys[f"weekday.{day}"] = none
+    for n in ORDINALS:
+        keys[f"ordinal.{n}"] = none
     return keys
 
 

@@ -13,7 +13,8 @@ from ..triage.engine import assess, could_change, guide_allowed, next_question, 
 from ..triage.findings import UNKNOWN, Disposition, Value
 from ..triage.questions import QUESTIONS_BY_ID
 from ..triage.rules import RULES_BY_ID
-from .events import Advised, Effect, End, Event, Heard, NotUnderstood, Silence, Utter
+from ..triage.history import Recent, cramps_per_week, from_diary, this_week
+from .events import Advised, Effect, End, Event, ForgetDiary, Heard, NotUnderstood, Silence, Utter
 from .interpret import Interpretation, apply_answer, interpret
 from .keys import CHECKABLE, QUESTION_FINDINGS
 from .phrasebook import Phrasebook
@@ -33,7 +34,7 @@ class DialogManager:
 
     def step(self, state: State, event: Event) -> Step:
         if state.ended:
-            state = State()
+            state = State(recent=state.recent)
         state = state.with_(turn=state.turn + 1, started=True)
         if isinstance(event, Silence):
             return self._end_safely(state, "silence.give_up")
@@ -48,8 +49,14 @@ class DialogManager:
 
     def _heard(self, state: State, said: Interpretation) -> Step:
         pending = state.pending
+        if pending and pending.kind == "confirm":
+            return self._confirmed(state, said)
         answered = apply_answer(pending, said)
         findings = {**state.findings, **said.findings, **answered.values}
+        if findings and "cramps_per_week" not in findings:
+            known = cramps_per_week(state.recent)  # the diary knows: not asked at night
+            if known is not None:
+                findings["cramps_per_week"] = known
         progress = bool(said.findings or answered.values or answered.ask_which)
         checked = state.checked | ({pending.id} if pending and pending.kind == "check" else set())
         state = state.with_(findings=findings, checked=checked,
@@ -68,6 +75,10 @@ class DialogManager:
             lines += self._so_far(state)
         if "Help" in said.commands:
             lines.append(self.speech.line("command.help", state.turn))
+        for segment in said.diary:
+            if segment.intent == "ForgetDiary" and state.recent is not None:
+                return self._ask(state, lines, Pending("confirm", "forget_diary", ()))
+            lines.append(self.speech.diary(segment, state.recent, state.turn))
         for segment in said.knowledge:
             if segment.intent == "AskStretch":
                 state = state.with_(want_guide=segment.slots.get("routine") or "auto")
@@ -160,12 +171,34 @@ class DialogManager:
         state = state.with_(pending=pending, last_lines=(question,))
         return state, [*lines, question]
 
+    def _confirmed(self, state: State, said: Interpretation) -> Step:
+        """The answer to "delete your whole diary?": only a plain yes deletes anything."""
+        state = state.with_(pending=None, misses=0)
+        effects: list[Effect] = []
+        if said.answer == "yes" and not said.findings:
+            effects = [ForgetDiary(), self.speech.line("diary.forget.done", state.turn)]
+            state = state.with_(recent=Recent())
+        elif said.answer == "no":
+            effects = [self.speech.line("diary.forget.kept", state.turn)]
+        else:
+            effects = [self.speech.line("diary.forget.unsure", state.turn)]
+            if not said.empty and said.answer is None:  # they moved on: hear what they said
+                state, more = self._heard(state, said)
+                return state, [*effects, *more]
+        if state.findings:
+            state, more = self._next(state, [])
+            return state, [*effects, *more]
+        return state.with_(ended=True), [*effects, End()]
+
     # --- endings -------------------------------------------------------------------------
 
     def _advise(self, state: State, lines: list[Utter]) -> Step:
         assessment = assess(state.findings)
         advised = Advised(assessment.disposition.id, assessment.rules, dict(state.findings))
-        advice = self.speech.advice(assessment, state.turn)
+        recent = state.recent
+        diary_week = (this_week(recent) if recent is not None and from_diary(recent)
+                      and state.findings.get("cramps_per_week") == this_week(recent) else None)
+        advice = self.speech.advice(assessment, state.turn, diary_week)
         state = state.with_(ended=True, pending=None, disposition=assessment.disposition.id)
         return state, [*lines, advised, *advice, End()]
 

@@ -9,10 +9,11 @@ from typing import Optional
 
 from ..triage.engine import Assessment
 from ..triage.findings import Disposition
-from .events import Utter
-from .keys import QUESTION_FINDINGS
+from ..triage.history import Recent
+from .events import Segment, Utter
+from .keys import ORDINALS, QUESTION_FINDINGS
 from .phrasebook import Phrasebook
-from .spoken import spell_digits
+from .spoken import number_words, spell_digits
 from .state import Config, Pending
 
 
@@ -33,6 +34,8 @@ class Speech:
         """The question for `pending`; `again` rephrases it after a miss."""
         if pending.kind == "check":
             text = self.book.say(f"check.{pending.id}", turn)
+        elif pending.kind == "confirm":
+            text = self.book.say("diary.forget.confirm", turn)
         elif pending.kind == "which":
             text = self.book.say("which.cramp_safety", turn,
                                  items=self._items("cramp_safety", pending.asking))
@@ -44,12 +47,23 @@ class Speech:
                 text = self.book.say(key, turn)
         return Utter(text, asking=pending.asking, expects_reply=True)
 
-    def because(self, assessment: Assessment, turn: int) -> Utter:
-        reasons = [self.book.say(f"reason.{rule}") for rule in assessment.deciding[:2]]
+    def because(self, assessment: Assessment, turn: int, diary_week: Optional[int] = None) -> Utter:
+        reasons = [self._reason(rule, diary_week) for rule in assessment.deciding[:2]]
         return self.line("advice.because", turn, reasons=self.book.join_items(reasons, "and"))
 
-    def advice(self, assessment: Assessment, turn: int) -> list[Utter]:
-        """The advice for a disposition, its reasons, and the safety net where it belongs."""
+    def _reason(self, rule: str, diary_week: Optional[int]) -> str:
+        """A rule's reason; frequent cramps counted by the diary say how many ("your fourth")."""
+        if rule != "D2" or diary_week is None:
+            return self.book.say(f"reason.{rule}")
+        if diary_week in ORDINALS:
+            return self.book.say("reason.D2_diary", count=self.book.say(f"ordinal.{diary_week}"))
+        return self.book.say("reason.D2_diary_many", count=_words(diary_week))
+
+    def advice(self, assessment: Assessment, turn: int, diary_week: Optional[int] = None) -> list[Utter]:
+        """The advice for a disposition, its reasons, and the safety net where it belongs.
+
+        `diary_week`: this week's cramps by the diary, tonight included, when the diary (not the
+        person) supplied how often cramps come."""
         level = assessment.disposition
         number = spell_digits(self.config.emergency_number)
         lines = []
@@ -57,7 +71,7 @@ class Speech:
             lines.append(self.line("advice.emergency", turn, number=number))
         else:
             lines.append(self.line(f"advice.{level.id}", turn))
-        lines.append(self.because(assessment, turn))
+        lines.append(self.because(assessment, turn, diary_week))
         if "D5" in assessment.rules and level == Disposition.DOCTOR:
             lines.append(self.line("advice.medicines_note", turn))
         if level == Disposition.SELF_CARE:
@@ -88,3 +102,45 @@ class Speech:
             return self.line(f"remedies.{remedy if remedy in ('quinine', 'magnesium') else 'other'}", turn)
         key = keys.get(intent)
         return self.line(key, turn) if key else None
+
+    # --- the cramp diary -----------------------------------------------------------------
+
+    def diary(self, segment: Segment, recent: Optional[Recent], turn: int) -> Utter:
+        """The answer to a question about the diary, from its summary."""
+        if recent is None:
+            return self.line("diary.disabled", turn)
+        if segment.intent == "AskDiaryCount":
+            month = segment.slots.get("period") == "month"
+            count = recent.cramps_30d if month else recent.cramps_7d
+            key = f"diary.count.{'month' if month else 'week'}"
+            if count <= 1:
+                return self.line(f"{key}_{'one' if count else 'none'}", turn)
+            return self.line(key, turn, count=_words(count))
+        if recent.cramps_total == 0:
+            return self.line("diary.empty", turn)
+        if segment.intent == "AskDiaryLast":
+            when = self._when(recent)
+            if recent.last_side:
+                return self.line("diary.last", turn, when=when,
+                                 leg=self.book.say(f"diary.side.{recent.last_side}"))
+            return self.line("diary.last_no_leg", turn, when=when)
+        # AskDiaryLeg
+        if recent.most_side is None:
+            return self.line("diary.leg.even", turn)
+        return self.line("diary.leg.most", turn, leg=self.book.say(f"diary.side.{recent.most_side}"),
+                         count=_words(recent.most_side_count), total=_words(recent.cramps_total))
+
+    def _when(self, recent: Recent) -> str:
+        ago = recent.last_days_ago or 0
+        if ago == 0:
+            return self.book.say("diary.when.today")
+        if ago == 1:
+            return self.book.say("diary.when.yesterday")
+        if ago < 14 and recent.last_weekday is not None:
+            return self.book.say("diary.when.days_ago", count=_words(ago),
+                                 weekday=self.book.say(f"weekday.{recent.last_weekday}"))
+        return self.book.say("diary.when.weeks_ago", count=_words(round(ago / 7)))
+
+
+def _words(n: int) -> str:
+    return number_words(max(0, min(n, 999)))

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Mapping, Optional
 
 from ..triage.findings import Value
+from ..triage.history import Recent
 from .events import Utter
 
 
@@ -21,7 +22,8 @@ class Pending:
     """What the skill is waiting for an answer to.
 
     kind: "question" (a row of the question table), "check" (helping the person find out one
-    finding after "I don't know"), or "which" (after a plain yes to a mixed combined question).
+    finding after "I don't know"), "which" (after a plain yes to a mixed combined question), or
+    "confirm" (a yes or no before doing something that cannot be undone; id names it).
     `asking` is the findings still unknown when it was asked, in spoken order.
     """
 
@@ -46,6 +48,7 @@ class State:
     turn: int = 0
     last_lines: tuple[Utter, ...] = ()
     disposition: Optional[str] = None
+    recent: Optional[Recent] = None   # the cramp diary's summary, when a diary is kept
 
     def with_(self, **changes: Any) -> "State":
         """A copy with `changes`. Not dataclasses.replace, which re-runs __init__ over every

@@ -57,8 +57,15 @@ KNOWLEDGE_INTENTS: dict[str, tuple[str, ...]] = {
     "AskStretch": ("routine",),  # how do i stretch my calf; starts a guided routine
 }
 
+DIARY_INTENTS: dict[str, tuple[str, ...]] = {
+    "AskDiaryCount": ("period",),  # how many cramps have i had this week / this month
+    "AskDiaryLast": (),            # when was my last cramp
+    "AskDiaryLeg": (),             # which leg gets cramps most often
+    "ForgetDiary": (),             # forget my history (asks to confirm first)
+}
+
 INTENTS: dict[str, tuple[str, ...]] = {
-    **REPORT_INTENTS, **ANSWER_INTENTS, **COMMAND_INTENTS, **KNOWLEDGE_INTENTS,
+    **REPORT_INTENTS, **ANSWER_INTENTS, **COMMAND_INTENTS, **KNOWLEDGE_INTENTS, **DIARY_INTENTS,
 }
 
 # Slots that are not findings, with their allowed values (None: digits).
@@ -66,8 +73,10 @@ EXTRA_SLOTS: dict[str, tuple[str, ...] | None] = {
     "thigh_part": ("front", "back"),
     "number": None,
     "remedy": ("quinine", "magnesium", "other"),
+    "period": ("week", "month"),
     "routine": ("calf_stretch", "foot_stretch", "hamstring_stretch", "quad_stretch", "bedtime_routine"),
 }
 
 # Intents the Hermes shell always accepts, whatever question is open.
-ALWAYS_ACCEPTED: tuple[str, ...] = ("ReportEmergency", *COMMAND_INTENTS, *KNOWLEDGE_INTENTS)
+ALWAYS_ACCEPTED: tuple[str, ...] = ("ReportEmergency", *COMMAND_INTENTS, *KNOWLEDGE_INTENTS,
+                                    *DIARY_INTENTS)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from num2words import num2words
 
 __all__ = ["normalize", "tokens"]
 
@@ -76,14 +75,22 @@ def _number_words(match: re.Match[str]) -> str:
     return " " + _spell(int(match.group(0))) + " "
 
 
+def _num2words(n: int, **kwargs: str) -> str:
+    """num2words, imported on first use: it takes 0.1 s to import, and most utterances have no
+    digits (a speech recogniser writes numbers as words), so the Hermes shell never needs it."""
+    from num2words import num2words
+
+    return num2words(n, **kwargs)
+
+
 def _spell(n: int) -> str:
     """28 -> "twenty eight": no hyphens, commas or "and", as a speech recogniser writes it."""
-    words = num2words(n, lang="en").replace("-", " ").replace(",", " ")
+    words = _num2words(n, lang="en").replace("-", " ").replace(",", " ")
     return " ".join(w for w in words.split() if w != "and")
 
 
 def _ordinal(match: re.Match[str]) -> str:
-    words = num2words(int(match.group(1)), lang="en", to="ordinal")
+    words = _num2words(int(match.group(1)), lang="en", to="ordinal")
     return " " + " ".join(w for w in words.replace("-", " ").replace(",", " ").split() if w != "and") + " "
 
 

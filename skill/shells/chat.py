@@ -13,11 +13,14 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import IO, Callable, Optional
+from typing import IO, TYPE_CHECKING, Callable, Optional
 
-from ..dialog.events import Advised, Effect, End, Heard, NotUnderstood, Utter
+from ..dialog.events import Advised, Effect, End, ForgetDiary, Heard, NotUnderstood, Utter
 from ..dialog.manager import DialogManager
 from ..dialog.state import State
+
+if TYPE_CHECKING:
+    from ..diary.service import DiaryService
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +44,24 @@ class Line:
 class ChatSession:
     """Feeds utterances to the dialog manager and renders its effects as Lines."""
 
-    def __init__(self, manager: DialogManager, recognise: Recognise, fallback: str) -> None:
+    def __init__(self, manager: DialogManager, recognise: Recognise, fallback: str,
+                 diary: Optional["DiaryService"] = None) -> None:
         self.manager = manager
         self.recognise = recognise
         self.fallback = fallback
-        self.state = State()
+        self.diary = diary
+        self.state = self._new()
         self.disposition: Optional[str] = None
 
+    def _new(self) -> State:
+        if self.diary is None:
+            return State()
+        self.diary.wait()  # the initial read, or the last conversation's write (bounded)
+        return State(recent=self.diary.recent())
+
     def hear(self, text: str) -> list[Line]:
-        if self.state.ended:
-            self.state, self.disposition = State(), None
+        if self.state.ended or not self.state.started:
+            self.state, self.disposition = self._new(), None
         try:
             segments = self.recognise(text)
             event = Heard(tuple(segments), text) if segments else NotUnderstood(text)
@@ -67,6 +78,10 @@ class ChatSession:
         for effect in effects:
             if isinstance(effect, Advised):
                 self.disposition = effect.disposition
+                if self.diary:
+                    self.diary.record("chat", effect.disposition, effect.findings)
+            elif isinstance(effect, ForgetDiary) and self.diary:
+                self.diary.forget()
             elif isinstance(effect, Utter):
                 lines.append(Line(
                     say=effect.text, expects_reply=effect.expects_reply, asking=list(effect.asking),
@@ -76,6 +91,9 @@ class ChatSession:
         if ended and lines:
             lines[-1].end = True
             lines[-1].expects_reply = False
+        if ended and self.diary:
+            self.diary.wait()  # the next conversation hears about this one (bounded: a locked
+            # diary gives up after its timeout and is logged, never raised)
         return lines
 
 

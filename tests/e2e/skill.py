@@ -23,7 +23,8 @@ class SkillProcess:
     def __init__(self, host: str, port: int, *args: str, log_dir: Path) -> None:
         self.log_path = log_dir / f"legcramp-{port}-{time.monotonic_ns()}.log"
         self.cmd = [sys.executable, "-m", "skill.cli", "hermes", "--host", host, "--port", str(port),
-                    "--debug", *args]
+                    "--debug", *(() if any(a.startswith(("--diary", "--no-diary")) for a in args)
+                                 else ("--no-diary",)), *args]
         self.proc: Optional[subprocess.Popen] = None
         self.lines: list[str] = []
         self.ready = threading.Event()
