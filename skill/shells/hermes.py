@@ -16,7 +16,7 @@ import json
 import logging
 import sys
 import uuid
-from typing import Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 from rhasspyhermes.base import Message
 from rhasspyhermes.client import HermesClient
@@ -32,13 +32,16 @@ from rhasspyhermes.dialogue import (
 from rhasspyhermes.nlu import NluIntent
 
 from ..dialog.codec import BadState, decode
-from ..dialog.events import Event, Heard, NotUnderstood, Segment
+from ..dialog.events import Advised, Effect, Event, ForgetDiary, Heard, NotUnderstood, Segment
 from ..dialog.manager import DialogManager
 from ..dialog.state import State
-from ..nlu.contract import INTENTS, KNOWLEDGE_INTENTS, REPORT_INTENTS
+from ..nlu.contract import DIARY_INTENTS, INTENTS, KNOWLEDGE_INTENTS, REPORT_INTENTS
 from . import hermes_wire as wire
 from .hermes_plan import Plan, plan
 from .hermes_wire import Incoming
+
+if TYPE_CHECKING:
+    from ..diary.service import DiaryService
 
 log = logging.getLogger("legcramp.hermes")
 
@@ -48,8 +51,11 @@ MIN_CONFIDENCE = -1.0
 # cap keeps a hostile 1 MB "utterance" from holding the one thread every site shares.
 MAX_TEXT = 1000
 # Intents that can start a conversation in a session that is not ours yet (a wake-word session).
-OPENING_INTENTS = frozenset({*REPORT_INTENTS, *KNOWLEDGE_INTENTS, "Help"})
+OPENING_INTENTS = frozenset({*REPORT_INTENTS, *KNOWLEDGE_INTENTS, *DIARY_INTENTS, "Help"})
 HANDLED = (NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
+# What decoding customData that is ours but corrupt raises: BadState, and OverflowError for a
+# number too big for an int ("turn": 1e400), which the codec lets through.
+CORRUPT = (BadState, OverflowError)
 Recognise = Callable[[str], tuple[Segment, ...]]
 
 
@@ -99,9 +105,11 @@ class LegcrampHermes(HermesClient):
 
     def __init__(self, mqtt_client: Any, manager: DialogManager, *, fallback: str,
                  site_ids: Optional[list[str]] = None, outcome_topic: str = "legcramp/outcome",
-                 lang: Optional[str] = None, step_timeout_s: float = 60.0) -> None:
+                 lang: Optional[str] = None, step_timeout_s: float = 60.0,
+                 diary: Optional["DiaryService"] = None) -> None:
         super().__init__("legcramp", mqtt_client, site_ids=site_ids)
         self.manager = manager
+        self.diary = diary
         self.fallback = fallback
         self.outcome_topic = outcome_topic
         self.lang = lang
@@ -186,6 +194,8 @@ class LegcrampHermes(HermesClient):
             return
         state, effects = self.manager.step(state, event)
         turn = plan(effects, state, message.session_id, message.site_id or "default", self.lang)
+        if self.diary is not None:
+            self.keep_diary(effects, message.site_id or "default")
         if state.ended:
             self.sessions.pop(message.session_id, None)
         else:
@@ -206,13 +216,22 @@ class LegcrampHermes(HermesClient):
             return remembered[0]
         try:
             state = decode(custom_data)
-        except BadState as err:
+        except CORRUPT as err:
             log.warning("ignored corrupt customData in a session (%s)", type(err).__name__)
             state = None
         state = state or (remembered[0] if remembered else None)
         if state is None and opens:
-            state = State()
+            state = State(recent=self.diary.recent() if self.diary is not None else None)
         return state
+
+    def keep_diary(self, effects: list[Effect], site_id: str) -> None:
+        """Advice goes in the diary; "forget my history" empties it. Both off this thread."""
+        assert self.diary is not None
+        for effect in effects:
+            if isinstance(effect, Advised):
+                self.diary.record(site_id, effect.disposition, effect.findings)
+            elif isinstance(effect, ForgetDiary):
+                self.diary.forget()
 
     # --- routines and outcomes -----------------------------------------------------------
 
@@ -256,9 +275,10 @@ class LegcrampHermes(HermesClient):
             return None
         try:
             body = json.loads(custom_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
-        return body.get(STEP_TAG) if isinstance(body, dict) else None
+        token = body.get(STEP_TAG) if isinstance(body, dict) else None
+        return token if isinstance(token, str) else None  # a forged list or dict is no token
 
     def on_session_started(self, message: DialogueSessionStarted) -> None:
         waiting = self.steps_waiting.get(message.site_id)
@@ -294,13 +314,15 @@ def salvage(topic: str, payload: bytes) -> Optional[DialogueIntentNotRecognized]
     if not isinstance(body, dict) or not isinstance(body.get("sessionId"), str):
         return None
     site, custom = body.get("siteId"), body.get("customData")
+    # customData that is not a state of ours is dropped here, unread: the message has had its
+    # one warning line, and the session's state is then the one remembered for it.
     return DialogueIntentNotRecognized(
         session_id=body["sessionId"], site_id=site if isinstance(site, str) else "default",
-        custom_data=custom if isinstance(custom, str) else None)
+        custom_data=custom if isinstance(custom, str) and decode_safe(custom) else None)
 
 
 def decode_safe(custom_data: Optional[str]) -> Optional[State]:
     try:
         return decode(custom_data)
-    except BadState:
+    except CORRUPT:
         return None

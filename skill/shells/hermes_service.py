@@ -98,12 +98,12 @@ class Service(LegcrampHermes):
 
 
 def run(args: argparse.Namespace, build_manager: Any, fallback: str,
-        intents_dir: Optional[Path] = None) -> int:
+        intents_dir: Optional[Path] = None, diary: Any = None) -> int:
     """Connect, serve until stopped, and return the exit status."""
     client = mqtt.Client()
     args.password = password(args)
     service = Service(client, build_manager(), fallback=fallback, site_ids=args.site_id,
-                      outcome_topic=args.outcome_topic, lang=args.lang)
+                      outcome_topic=args.outcome_topic, lang=args.lang, diary=diary)
     if intents_dir is not None and not args.no_local_grammar:
         from .hermes_grammar import start
 
@@ -133,6 +133,9 @@ def run(args: argparse.Namespace, build_manager: Any, fallback: str,
         asyncio.run(serve())
     except KeyboardInterrupt:
         return 0
+    finally:
+        if diary is not None:
+            diary.close()
     if service.refused:
         print(f"legcramp hermes: {service.refused}", file=sys.stderr)
         return 1

@@ -94,9 +94,10 @@ def _intent(topic: str, body: dict) -> NluIntent:
         intent = {}
     if not isinstance(intent, dict):
         raise BadMessage("intent is not an object")
-    name = intent.get("intentName") or topic[len(INTENT_PREFIX):]
-    if not isinstance(name, str):
+    name = intent.get("intentName")
+    if name is not None and not isinstance(name, str):  # checked before `or`: [] is no name
         raise BadMessage("intentName is not a string")
+    name = name or topic[len(INTENT_PREFIX):]
     slots = body.get("slots")
     if slots is not None and not isinstance(slots, list):
         raise BadMessage("slots is not a list")
@@ -197,6 +198,14 @@ TOPICS: dict[type, str] = {
 
 
 def write(message: Outgoing) -> tuple[str, bytes]:
-    """The topic and payload to publish."""
-    payload = json.dumps(as_dict(message), ensure_ascii=False, separators=(",", ":"))
-    return TOPICS[type(message)], payload.encode("utf-8")
+    """The topic and payload to publish.
+
+    A lone surrogate (a session or site id sent as "\\udfff" by some client) has no UTF-8 form:
+    such a message is written with JSON escapes instead, which read back as the same string.
+    """
+    body = as_dict(message)  # a TypeError for a message the skill never writes
+    topic = TOPICS[type(message)]
+    try:
+        return topic, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return topic, json.dumps(body, separators=(",", ":")).encode("ascii")

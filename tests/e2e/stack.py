@@ -61,7 +61,7 @@ from rhasspyhermes.wake import HotwordDetected
 
 __all__ = [
     "ROOT", "INTENTS_DIR", "RHASSPY_REQUIREMENTS", "PROBE_SITE", "PROBE_SITE_DM",
-    "BrokerAddress", "Mosquitto", "find_mosquitto",
+    "BrokerAddress", "Mosquitto", "TlsFiles", "find_mosquitto",
     "RhasspyVenv", "ensure_rhasspy_venv", "requirements_hash", "cache_root",
     "compile_graph", "compile_graph_cached", "grammar_hash",
     "Service", "RhasspyStack", "StackError",
@@ -157,14 +157,31 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-class Mosquitto:
-    """A private mosquitto on a free port of 127.0.0.1. Log (stderr) in workdir/mosquitto.log."""
+class TlsFiles(typing.NamedTuple):
+    """PEM files for a TLS listener: the CA that signed the server's certificate, and the pair."""
 
-    def __init__(self, workdir: Path, executable: str | None = None, host: str = "127.0.0.1"):
+    cafile: Path
+    certfile: Path
+    keyfile: Path
+
+
+class Mosquitto:
+    """A private mosquitto on a free port of 127.0.0.1. Log (stderr) in workdir/mosquitto.log.
+
+    Optional: `password_file` (made with mosquitto_passwd) switches anonymous access off;
+    `tls` adds a second listener, with TLS, on `tls_port`. start(port=...) starts it again on
+    the port it had (a broker restart, as clients see it).
+    """
+
+    def __init__(self, workdir: Path, executable: str | None = None, host: str = "127.0.0.1", *,
+                 password_file: Path | None = None, tls: TlsFiles | None = None):
         self.workdir = Path(workdir)
         self.executable = executable or find_mosquitto()
         self.host = host
         self.port = 0
+        self.tls_port = 0
+        self.password_file = password_file
+        self.tls = tls
         self.proc: subprocess.Popen | None = None
         self.log_path = self.workdir / "mosquitto.log"
         self.conf_path = self.workdir / "mosquitto.conf"
@@ -173,23 +190,26 @@ class Mosquitto:
     def address(self) -> BrokerAddress:
         return BrokerAddress(self.host, self.port)
 
-    def start(self, timeout: float = 10.0) -> BrokerAddress:
+    def start(self, timeout: float = 10.0, port: int | None = None) -> BrokerAddress:
+        """Start on a free port, or on `port` (and the TLS listener on the port it had)."""
         if not self.executable:
             raise StackError("mosquitto not found")
         self.workdir.mkdir(parents=True, exist_ok=True)
         last_error = ""
         for _attempt in range(5):  # the free port may be taken between bind() and mosquitto
-            self.port = free_port(self.host)
+            self.port = port or free_port(self.host)
+            if self.tls and not (port and self.tls_port):
+                self.tls_port = free_port(self.host)
             # Log to stderr (a file we open): as root, mosquitto drops to user `mosquitto` and
             # could not write a log file in our temp dir.
             self.conf_path.write_text(
                 f"listener {self.port} {self.host}\n"
-                "allow_anonymous true\n"
+                f"allow_anonymous {'false' if self.password_file else 'true'}\n"
                 "persistence false\n"
                 "log_dest stderr\n"
                 "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
                 "connection_messages true\n"
-                "set_tcp_nodelay true\n",
+                "set_tcp_nodelay true\n" + self._secured_conf(),
                 encoding="utf-8",
             )
             with open(self.log_path, "ab") as log:
@@ -200,8 +220,10 @@ class Mosquitto:
                     last_error = _tail(self.log_path, 20)
                     break
                 try:
-                    with socket.create_connection((self.host, self.port), timeout=0.5):
-                        return self.address
+                    for listening in (self.port, *([self.tls_port] if self.tls else [])):
+                        with socket.create_connection((self.host, listening), timeout=0.5):
+                            pass
+                    return self.address
                 except OSError:
                     time.sleep(0.05)
             else:
@@ -210,8 +232,25 @@ class Mosquitto:
                                  f"{timeout} s\n{_tail(self.log_path)}")
         raise StackError(f"mosquitto failed to start:\n{last_error}")
 
+    def _secured_conf(self) -> str:
+        """The password file and the TLS listener, when asked for (global options first)."""
+        conf = ""
+        if self.password_file or self.tls:
+            if os.geteuid() == 0:  # else it drops to user `mosquitto`, who cannot read our files
+                conf += "user root\n"
+        if self.password_file:
+            conf += f"password_file {self.password_file}\n"
+        if self.tls:
+            conf += (f"listener {self.tls_port} {self.host}\ncafile {self.tls.cafile}\n"
+                     f"certfile {self.tls.certfile}\nkeyfile {self.tls.keyfile}\n")
+        return conf
+
     def stop(self, timeout: float = 5.0) -> None:
         _terminate(self.proc, timeout)
+
+    def kill(self) -> None:
+        """SIGKILL: the broker vanishes without closing its connections cleanly."""
+        _terminate(self.proc, 5.0, first=signal.SIGKILL)
 
 
 _CHILDREN: "set[subprocess.Popen]" = set()
