@@ -72,8 +72,9 @@ def decode(custom_data: Optional[str]) -> Optional[State]:
         return None
     try:
         return _state(body)
-    except (KeyError, TypeError, ValueError, InvalidFinding) as err:
-        raise BadState(str(err)) from err
+    except (KeyError, TypeError, ValueError, OverflowError, InvalidFinding) as err:
+        # OverflowError: a number too big for an int ("turn": 1e400) in forged customData.
+        raise BadState(str(err)[:80]) from err
 
 
 def _state(body: dict[str, Any]) -> State:
