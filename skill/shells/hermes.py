@@ -50,12 +50,13 @@ MIN_CONFIDENCE = -1.0
 # What is read of one utterance: a spoken sentence is a few hundred characters at most, and the
 # cap keeps a hostile 1 MB "utterance" from holding the one thread every site shares.
 MAX_TEXT = 1000
+# Sessions remembered (about 2 KB each). The state travels in customData; memory is only a
+# fallback, and a session whose end never comes (a dialogue manager that crashed, a client
+# opening sessions with our intents) must not grow it for months.
+MAX_SESSIONS = 4096
 # Intents that can start a conversation in a session that is not ours yet (a wake-word session).
 OPENING_INTENTS = frozenset({*REPORT_INTENTS, *KNOWLEDGE_INTENTS, *DIARY_INTENTS, "Help"})
 HANDLED = (NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
-# What decoding customData that is ours but corrupt raises: BadState, and OverflowError for a
-# number too big for an int ("turn": 1e400), which the codec lets through.
-CORRUPT = (BadState, OverflowError)
 Recognise = Callable[[str], tuple[Segment, ...]]
 
 
@@ -196,11 +197,12 @@ class LegcrampHermes(HermesClient):
         turn = plan(effects, state, message.session_id, message.site_id or "default", self.lang)
         if self.diary is not None:
             self.keep_diary(effects, message.site_id or "default")
-        if state.ended:
-            self.sessions.pop(message.session_id, None)
-        else:
+        self.sessions.pop(message.session_id, None)  # re-inserted last: the most recent
+        if not state.ended:
             sent = next((m.custom_data for m in turn.now if isinstance(m, DialogueContinueSession)), None)
             self.sessions[message.session_id] = (state, sent)
+            if len(self.sessions) > MAX_SESSIONS:  # the least recently heard, never ended
+                del self.sessions[next(iter(self.sessions))]
         yield from turn.now
         self.after_turn(turn, message.site_id or "default")
 
@@ -216,7 +218,7 @@ class LegcrampHermes(HermesClient):
             return remembered[0]
         try:
             state = decode(custom_data)
-        except CORRUPT as err:
+        except BadState as err:
             log.warning("ignored corrupt customData in a session (%s)", type(err).__name__)
             state = None
         state = state or (remembered[0] if remembered else None)
@@ -324,5 +326,5 @@ def salvage(topic: str, payload: bytes) -> Optional[DialogueIntentNotRecognized]
 def decode_safe(custom_data: Optional[str]) -> Optional[State]:
     try:
         return decode(custom_data)
-    except CORRUPT:
+    except BadState:
         return None

@@ -60,8 +60,8 @@ class Service(LegcrampHermes):
 
     def mqtt_on_connect(self, client: Any, userdata: Any, flags: Any, rc: int) -> None:
         if rc != 0:
-            self.refused = mqtt.connack_string(rc)
-            log.error("the MQTT broker refused the connection: %s", self.refused)
+            # run() prints it as the one line of the exit, so it is not logged here too.
+            self.refused = f"the MQTT broker refused the connection: {mqtt.connack_string(rc)}"
             client.disconnect()
             self.stop()
             return
@@ -101,7 +101,12 @@ def run(args: argparse.Namespace, build_manager: Any, fallback: str,
         intents_dir: Optional[Path] = None, diary: Any = None) -> int:
     """Connect, serve until stopped, and return the exit status."""
     client = mqtt.Client()
-    args.password = password(args)
+    try:
+        args.password = password(args)
+    except OSError as err:
+        print(f"legcramp hermes: cannot read the password file {args.password_file}: "
+              f"{err.strerror or err}", file=sys.stderr)
+        return 1
     service = Service(client, build_manager(), fallback=fallback, site_ids=args.site_id,
                       outcome_topic=args.outcome_topic, lang=args.lang, diary=diary)
     if intents_dir is not None and not args.no_local_grammar:

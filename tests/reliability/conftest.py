@@ -82,3 +82,13 @@ def start_skill(mosquitto: Mosquitto, tmp_path: Path) -> typing.Iterator[typing.
     yield start
     for skill in started:
         skill.stop()
+
+
+# The real Rhasspy dialogue manager and NLU (tests/e2e), for the conversation the privacy test
+# speaks: the fixtures are shared, not copied.
+from tests.e2e.conftest import (  # noqa: E402,F401
+    broker,
+    graph_compiler,
+    rhasspy_stack,
+    rhasspy_venv,
+)

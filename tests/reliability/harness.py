@@ -24,7 +24,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from benchmarks.conversations import HOLD_S, Conversation
 from benchmarks.procs import ROOT, legcramp_command, status_kb
@@ -37,7 +37,6 @@ START = "hermes/dialogueManager/startSession"
 STARTED = "hermes/dialogueManager/sessionStarted"
 ENDED = "hermes/dialogueManager/sessionEnded"
 NOT_RECOGNIZED = "hermes/dialogueManager/intentNotRecognized"
-READY = "legcramp hermes: ready"
 
 REPORTED: list[str] = []
 
@@ -168,8 +167,13 @@ class Talk:
 class Player:
     """Rhasspy's dialogue manager as far as the skill can tell, for recorded conversations."""
 
-    def __init__(self, host: str, port: int, name: str = "player") -> None:
-        self.client = MqttClient(host, port, topics=(CONTINUE, END, START), name=name).connect()
+    def __init__(self, host: str, port: int, name: str = "player",
+                 setup: Optional[Callable[[Any], None]] = None) -> None:
+        """`setup(paho_client)` runs before connecting (a login, TLS)."""
+        self.client = MqttClient(host, port, topics=(CONTINUE, END, START), name=name)
+        if setup is not None:
+            setup(self.client.client)
+        self.client.connect()
         self.client.on(START, self._speak)
         self.replies = 0
 
@@ -180,7 +184,8 @@ class Player:
         """The skill started a session (a routine step): open it, speak it, close it at once."""
         body = record.json or {}
         session = uuid.uuid4().hex
-        common = {"sessionId": session, "siteId": body.get("siteId"), "customData": body.get("customData")}
+        common = {"sessionId": session, "siteId": body.get("siteId"),
+                  "customData": body.get("customData")}
         self.client.publish_raw(STARTED, {**common, "lang": None}, wait=False)
         self.client.publish_raw(ENDED, {**common, "termination": {"reason": "nominal"}}, wait=False)
 

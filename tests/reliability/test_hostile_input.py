@@ -88,7 +88,8 @@ FORGED = [json.dumps({"legcramp": 1, "findings": {"swelling": "one_leg"}}),
           json.dumps({"legcramp": 1})]
 HUGE_CUSTOM = json.dumps({"legcramp": 1, "pad": CANARY * (MB // len(CANARY))})
 
-ODD = ["\u202eevil" + CANARY, "Z\u0336\u0335a\u0337l\u0338g\u0334o" + CANARY, "\U0001f9b5\U0001f4a5" + CANARY,
+ODD = ["\u202eevil" + CANARY, "Z\u0336\u0335a\u0337l\u0338g\u0334o" + CANARY,
+       "\U0001f9b5\U0001f4a5" + CANARY,
        "\x00nul" + CANARY, "\ufeffbom" + CANARY, "\ud800" + CANARY, CANARY + "\udfff",
        "a\u0301\u0301\u0301" + CANARY, "\u2028line\u2029" + CANARY, "\u65e5\u672c\u8a9e" + CANARY,
        "my calf \u0000 hurts " + CANARY, "MY CALF IS SWOLLEN " + CANARY]
@@ -113,7 +114,9 @@ class Rig:
     witnesses: Iterator[Conversation]
     witness: Optional[Talk] = None
     tried: Counter = field(default_factory=Counter)
+    intent_topics: set = field(default_factory=set)
     malformed: int = 0
+    barriers: int = 0
     warnings: int = 0
     answered: int = 0
     witness_turns: int = 0
@@ -144,9 +147,12 @@ class Rig:
         log_mark, record_mark = self.skill.mark(), self.player.client.mark()
         self.player.client.publish_raw(topic, payload)
         self.tried[topic.split("/")[1] if topic.startswith(INTENT) else topic.rsplit("/", 1)[1]] += 1
+        if topic.startswith(INTENT):
+            self.intent_topics.add(topic)
         self.malformed += expect.warnings
         self.step_witness()
         self.player.client.publish_raw(NOT_RECOGNIZED, BARRIER)
+        self.barriers += 1
         self._barrier(log_mark, expect.warnings + 1, payload)
         if expect.reply is not None:
             self._replied(expect.reply, record_mark, payload)
@@ -165,6 +171,11 @@ class Rig:
         assert not self.skill.errors(mark), "".join(self.skill.since(mark))
         assert not any(CANARY in line for line in self.skill.since(mark)), self.skill.since(mark)
         self.warnings += want - 1
+
+    def check_totals(self) -> None:
+        """Over the whole log: one warning per malformed message and per barrier, no more."""
+        assert len(self.skill.warnings()) == self.malformed + self.barriers
+        assert not self.skill.errors() and self.skill.proc.poll() is None
 
     def _replied(self, session: str, mark: int, payload: bytes) -> None:
         """An answer in `session`: a question, or an end with words; an end without words only
@@ -209,8 +220,9 @@ def rig(mosquitto: Mosquitto, conversations: list[Conversation],
         player.close()
         skill.stop()
         report("hostile_input", payloads=sum(rig.tried.values()), per_topic=dict(rig.tried),
-               malformed=rig.malformed, warning_lines=rig.warnings, answered=rig.answered,
-               witness_turns=rig.witness_turns, errors=len(skill.errors()))
+               intent_topics=f"{len(rig.intent_topics)}/{len(INTENT_NAMES)}", malformed=rig.malformed,
+               warning_lines=rig.warnings, answered=rig.answered, witness_turns=rig.witness_turns,
+               errors=len(skill.errors()))
 
 
 # --- building messages --------------------------------------------------------------------------
@@ -267,7 +279,9 @@ def hand_picked(rig: Rig) -> Iterator[tuple[str, str, bytes, Expect]]:
     yield "no sessionId", pain, dumps(intent_body("ReportPain", None, text=CANARY)), Expect(1)
     yield "empty sessionId", pain, dumps(intent_body("ReportPain", "", text=CANARY)), Expect(1)
     yield "empty sessionId", NOT_RECOGNIZED, dumps({"sessionId": "", "input": CANARY}), Expect(1)
-    yield "sessionId a number", pain, dumps(intent_body("ReportPain", 7)), Expect(1)  # type: ignore[arg-type]
+    yield "sessionId a number", pain, dumps(intent_body("ReportPain", 7)), Expect(1)  # type: ignore
+    for name in ([], {}, 0, False, ["ReportPain"]):  # no name, however falsy, is a missing one
+        yield f"intentName {name!r}", pain, dumps(intent_body(name, fresh())), Expect(1)  # type: ignore
 
     # Malformed answers in a conversation of ours: one warning, and asked again (never silence).
     for path, value in [("slots", "calf " + CANARY), ("intent", "ReportPain"), ("input", [CANARY]),
@@ -302,8 +316,8 @@ def hand_picked(rig: Rig) -> Iterator[tuple[str, str, bytes, Expect]]:
         slot("no_such_slot", CANARY), slot("swelling", "purple" + CANARY), slot(5, "x"),
         {"entity": "swelling", "value": "not an object"}, 7, None, [CANARY]))), Expect(0, "")
     for text in ODD:
-        yield f"odd unicode {text[:8]!r}", pain, dumps(intent_body("ReportPain", fresh(), text=text, slots=(
-            slot("pain_location", text),))), Expect(0, "")
+        yield f"odd unicode {text[:8]!r}", pain, dumps(intent_body(
+            "ReportPain", fresh(), text=text, slots=(slot("pain_location", text),))), Expect(0, "")
     for session in ("\udfff", "\ud800" + CANARY, "\u202e\U0001f9b5", "\x00", "a/b/#/+"):
         yield f"odd session id {session[:4]!r}", pain, dumps(intent_body("ReportPain", session)), \
             Expect(0, session)
@@ -332,7 +346,8 @@ def hand_picked(rig: Rig) -> Iterator[tuple[str, str, bytes, Expect]]:
             yield "live, notRecognized", NOT_RECOGNIZED, dumps({
                 "sessionId": session, "siteId": "hostile-live", "input": text,
                 "customData": custom_of(custom)}), Expect(0, session)
-    yield "fresh, notRecognized", NOT_RECOGNIZED, dumps({"sessionId": fresh(), "input": CANARY}), Expect(0)
+    yield "fresh, notRecognized", NOT_RECOGNIZED, dumps({"sessionId": fresh(), "input": CANARY}), \
+        Expect(0)
 
     # Reused session ids: a finished session's id opens a new conversation; one id on two sites.
     session, custom = rig.live()
@@ -368,7 +383,7 @@ def test_hand_picked_hostile_messages(rig: Rig) -> None:
             rig.send(topic, payload, expect)
         except AssertionError as err:
             raise AssertionError(f"{what} on {topic}: {err}") from None
-    assert rig.skill.proc.poll() is None
+    rig.check_totals()
     report("hostile_hand_picked", payloads=sum(rig.tried.values()) - before)
 
 
@@ -454,14 +469,16 @@ def cases(draw: st.DrawFn) -> Case:
         opens = (name or topic[len(INTENT):]) in OPENING_INTENTS
     else:
         text = draw(texts)
-        reason = draw(st.sampled_from(["nominal", "timeout", "error", "intentNotRecognized"]) | json_values)
+        reason = draw(st.sampled_from(["nominal", "timeout", "error", "intentNotRecognized"])
+                      | json_values)
         base = lambda s, c: {"sessionId": s, "siteId": site, "input": CANARY + text,  # noqa: E731
                              "customData": c, "termination": {"reason": reason}}
         opens = False
 
     if kind == "shape":
         path = draw(st.sampled_from(sorted(fields_of(topic))))
-        value = draw(wrong(fields_of(topic)[path]) | (st.just(None) if path == "sessionId" else st.nothing()))
+        missing = st.just(None) if path == "sessionId" else st.nothing()  # None: left out
+        value = draw(wrong(fields_of(topic)[path]) | missing)
 
         def build(session: str, ours: str) -> bytes:
             body = base(session, custom_value(custom_kind, ours, pick))
@@ -494,7 +511,8 @@ def test_generated_hostile_messages(rig: Rig) -> None:
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                      HealthCheck.filter_too_much, HealthCheck.large_base_example])
-    @given(case=cases(), odd_id=st.sampled_from(["", "", "", "\udfff", "\ud800\u0301", "\u202e\U0001f9b5"]))
+    @given(case=cases(),
+           odd_id=st.sampled_from(["", "", "", "\udfff", "\ud800\u0301", "\u202e\U0001f9b5"]))
     def one(case: Case, odd_id: str) -> None:
         if case.live:
             session, ours = rig.live()
@@ -505,5 +523,6 @@ def test_generated_hostile_messages(rig: Rig) -> None:
         rig.send(case.topic, case.build(session, ours), Expect(case.warnings, reply))
 
     one()
+    rig.check_totals()
     tried = rig.tried - before
     report("hostile_generated", payloads=sum(tried.values()), per_topic=dict(tried))
