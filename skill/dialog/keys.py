@@ -83,6 +83,7 @@ def _required() -> dict[str, frozenset[str]]:
         "remedies.magnesium": none,
         "remedies.other": none,
         "guide.refused": none,
+        "guide.withheld": none,
         "guide.finish": none,
         "command.help": none,
         "error.fallback": none,

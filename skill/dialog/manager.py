@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..triage.engine import assess, could_change, guide_allowed, next_question, settled_level, unscreened_for_guide
+from ..triage.engine import (assess, could_change, guide_allowed, next_question, settled_level,
+                             unscreened_for_guide, unsure_for_guide)
 from ..triage.findings import UNKNOWN, Disposition, Value
 from ..triage.questions import QUESTIONS_BY_ID
 from ..triage.rules import RULES_BY_ID
@@ -137,6 +138,11 @@ class DialogManager:
             elif unscreened and not urgent and "cramp_safety" not in state.checked:
                 state = state.with_(checked=state.checked | {"cramp_safety"})
                 return self._ask(state, lines, Pending("question", "cramp_safety", unscreened))
+            elif unsure_for_guide(findings) and not unscreened and not urgent:
+                # Invariant 4: still unknown after the check counts as present: say why no
+                # stretch comes, once, and let the questions settle it.
+                lines.append(self.speech.line("guide.withheld", state.turn))
+                state = state.with_(want_guide=None, guided=True)
         question = next_question(findings)
         if question is None:
             return self._advise(state, lines)

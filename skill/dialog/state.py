@@ -40,7 +40,7 @@ class State:
     pending: Optional[Pending] = None
     started: bool = False
     ended: bool = False
-    guided: bool = False          # the cramp happening now has had its guided stretch
+    guided: bool = False          # the cramp happening now has had its stretch, or was told why not
     want_guide: Optional[str] = None  # a routine the person asked for, not yet given
     thigh_part: Optional[str] = None
     checked: frozenset[str] = frozenset()

@@ -216,10 +216,19 @@ def unscreened_for_guide(findings: Findings) -> tuple[str, ...]:
     return tuple(f for f in GUIDE_SCREEN if f not in findings)
 
 
+def unsure_for_guide(findings: Findings) -> tuple[str, ...]:
+    """Screened signs the person could not tell, even after the help to check.
+
+    Invariant 4: a clot sign still unknown counts as present unless the cramp has already
+    eased, and a cramp happening now has not, so it blocks the stretch like a "yes" would.
+    """
+    return tuple(f for f in GUIDE_SCREEN if findings.get(f) == UNKNOWN)
+
+
 def guide_allowed(findings: Findings) -> bool:
-    """Invariant 3: stretch only when screened and no urgent or emergency rule holds or may hold
-    for a long-lasting pain (a cramp of hours is not a cramp)."""
-    if unscreened_for_guide(findings):
+    """Invariant 3: stretch only when screened, with no sign left unknown, and no urgent or
+    emergency rule holds or may hold for a long-lasting pain (a cramp of hours is not a cramp)."""
+    if unscreened_for_guide(findings) or unsure_for_guide(findings):
         return False
     level = settled_level(findings)
     if level is not None and level >= Disposition.URGENT:
