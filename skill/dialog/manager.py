@@ -26,6 +26,9 @@ Step = tuple[State, list[Effect]]
 
 MAX_MISSES = 2
 
+# What a check that finds nothing means for each checkable finding.
+_CLEAR: dict[str, Value] = {f: "none" if f == "swelling" else False for f in CHECKABLE}
+
 
 class DialogManager:
     """Holds the words and settings; every call to `step` is a pure function of its arguments."""
@@ -65,7 +68,7 @@ class DialogManager:
 
         if "Stop" in said.commands and settled_level(findings) != Disposition.EMERGENCY:
             return self._stop(state)
-        check = self._check_needed(state, said, answered.values)
+        check = self._check_needed(state)
         if self._emergency(findings, check):
             return self._advise(state, [])
 
@@ -102,15 +105,19 @@ class DialogManager:
             return self._ask(state, lines, Pending("which", pending.id, named))
         return self._next(state, lines)
 
-    def _check_needed(self, state: State, said: Interpretation,
-                      answered: dict[str, Value]) -> Optional[str]:
-        """A finding just said to be unknown that the person could find out, once."""
-        for finding in CHECKABLE:
-            now = {**said.findings, **answered}.get(finding)
-            if now != UNKNOWN or finding in state.checked:
-                continue
-            no = "none" if finding == "swelling" else False
-            if could_change(state.findings, finding, no):
+    def _check_needed(self, state: State) -> Optional[str]:
+        """A finding said to be unknown that the person could find out, once each.
+
+        All of them, not just this turn's: "not sure about swelling or warmth" checks the
+        swelling now and the warmth next, if its answer can still change the outcome.
+        """
+        unsure = [f for f in CHECKABLE
+                  if state.findings.get(f) == UNKNOWN and f not in state.checked]
+        for finding in unsure:
+            # Judged as if the other checks come back clear: with swelling and warmth both
+            # unknown, neither alone changes the outcome, yet each may once the other is known.
+            others = {f: _CLEAR[f] for f in unsure if f != finding}
+            if could_change({**state.findings, **others}, finding, _CLEAR[finding]):
                 return finding
         return None
 
