@@ -2,7 +2,8 @@
 
 The standard Rhasspy flags come from rhasspyhermes.cli.add_hermes_args. paho runs on the asyncio
 loop (mqtt_loop.LoopDriver), which reconnects with exponential backoff (1 s to 30 s), not
-HermesClient's immediate retry. A refused login or an untrusted certificate is one clear error
+HermesClient's immediate retry. A refused login, an untrusted certificate, a password without a
+user name, or a first connection closed unanswered (plain MQTT to a TLS port) is one clear error
 and exit status 1, not a retry loop. A readiness line goes to stderr once every subscription is
 acknowledged.
 """
@@ -52,9 +53,11 @@ class Service(LegcrampHermes):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.refused: Optional[str] = None
+        self.acknowledged = False  # the broker has accepted a connection at least once
         self.ready_mid: Optional[int] = None
         self.ready_once = False
         self.driver: Optional[LoopDriver] = None
+        self.address = "the MQTT broker"
         self.stopped: Optional[asyncio.Event] = None
         self.mqtt_client.on_subscribe = self.mqtt_on_subscribe
 
@@ -66,6 +69,7 @@ class Service(LegcrampHermes):
             self.stop()
             return
         self.is_connected = True
+        self.acknowledged = True
         if self.driver is not None:
             self.driver.connected()
         topics = sorted(self.all_mqtt_topics | self.pending_mqtt_topics)
@@ -86,6 +90,13 @@ class Service(LegcrampHermes):
 
     def mqtt_on_disconnect(self, client: Any, userdata: Any, rc: int) -> None:
         self.is_connected = False
+        if rc != 0 and not self.refused and not self.acknowledged:
+            # Closed before any answer to the first CONNECT: no broker here will ever answer
+            # this client (plain MQTT sent to a TLS port, or not a broker). Retrying is a loop.
+            self.refused = (f"{self.address} closed the connection without answering; if it is "
+                            f"a TLS port, add --tls")
+            self.stop()
+            return
         if rc != 0 and not self.refused:
             log.warning("lost the MQTT broker; reconnecting with backoff")
             if self.driver is not None:
@@ -107,6 +118,10 @@ def run(args: argparse.Namespace, build_manager: Any, fallback: str,
         print(f"legcramp hermes: cannot read the password file {args.password_file}: "
               f"{err.strerror or err}", file=sys.stderr)
         return 1
+    if args.password and not args.username:
+        print("legcramp hermes: a password was given without --username; the broker would "
+              "never see it", file=sys.stderr)
+        return 1
     service = Service(client, build_manager(), fallback=fallback, site_ids=args.site_id,
                       outcome_topic=args.outcome_topic, lang=args.lang, diary=diary)
     if intents_dir is not None and not args.no_local_grammar:
@@ -118,6 +133,7 @@ def run(args: argparse.Namespace, build_manager: Any, fallback: str,
         service.loop = asyncio.get_running_loop()
         service.stopped = asyncio.Event()
         service.driver = LoopDriver(client, service.loop)
+        service.address = f"{args.host}:{args.port}"
         try:
             connect(client, args)
         except ssl.SSLError as err:

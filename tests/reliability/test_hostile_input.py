@@ -175,6 +175,9 @@ class Rig:
     def check_totals(self) -> None:
         """Over the whole log: one warning per malformed message and per barrier, no more."""
         assert len(self.skill.warnings()) == self.malformed + self.barriers
+        # An intent's name says what was heard: never in a warning.
+        assert not [w for w in self.skill.warnings() if "hermes/intent/" in w
+                    and "hermes/intent/#" not in w], "an intent topic named in a warning"
         assert not self.skill.errors() and self.skill.proc.poll() is None
 
     def _replied(self, session: str, mark: int, payload: bytes) -> None:

@@ -159,6 +159,8 @@ def test_a_wrong_login_is_one_clear_error_and_no_retry(secure: Secure, start_ski
         assert broker_refusals(secure.broker, mark) == 1, "a retry, or no attempt at all"
     lines.append(refused_once(secure, start_skill, "--username", USER, "--password-file",
                               str(secure.workdir / "no-such-file"), because=("password file",)))
+    lines.append(refused_once(secure, start_skill, "--password-file", str(secure.password_file),
+                              because=("without --username",)))
     report("security_refused", cases=len(lines), exit_status=1, lines_each=1, retries=0)
 
 
@@ -172,4 +174,7 @@ def test_tls_with_the_right_ca_connects_and_an_untrusted_one_is_one_clear_error(
     line = refused_once(secure, start_skill, *login_args, "--tls-ca-certs", str(secure.untrusted_ca),
                         port=tls_port,
                         because=("CERTIFICATE_VERIFY_FAILED", "certificate verify failed"))
-    report("security_tls", trusted_served=1, untrusted_refused=1, line=repr(line))
+    plain = refused_once(secure, start_skill, *login_args[:-1], port=tls_port,
+                         because=("add --tls",))
+    report("security_tls", trusted_served=1, untrusted_refused=1, plain_to_tls_refused=1,
+           line=repr(line), plain_line=repr(plain))
