@@ -193,6 +193,9 @@ class Phrasebook:
         """Read every *.yaml in `lang_dir` (e.g. dialogs/en) and validate the whole set."""
         import yaml  # only here: nothing after loading needs YAML
 
+        # libyaml's safe loader when PyYAML was built with it: the same documents, several
+        # times faster, and start-up waits for the dialogs (benchmarks/PROFILE.md).
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         lang_dir = Path(lang_dir)
         files = sorted(lang_dir.glob("*.yaml"))
         if not files:
@@ -204,7 +207,7 @@ class Phrasebook:
         problems: list[str] = []
         for path in files:
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+                data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
             except yaml.YAMLError as e:
                 raise PhrasebookError([f"{path.name}: not valid YAML: {e}"]) from e
             if data is None:

@@ -23,6 +23,7 @@ class Speech:
     def __init__(self, phrasebook: Phrasebook, config: Config) -> None:
         self.book = phrasebook
         self.config = config
+        self._asked: dict[tuple[Pending, int, bool], Utter] = {}
 
     def line(self, key: str, turn: int = 0, **params: str) -> Utter:
         return Utter(self.book.say(key, turn, **params))
@@ -31,7 +32,19 @@ class Speech:
         return self.book.join_items([self.book.say(f"item.{qid}.{f}") for f in findings])
 
     def ask(self, pending: Pending, turn: int, again: bool = False) -> Utter:
-        """The question for `pending`; `again` rephrases it after a miss."""
+        """The question for `pending`; `again` rephrases it after a miss.
+
+        Memoised: the words depend only on these arguments and the phrasebook, and the same
+        questions are asked in conversation after conversation (Utter is frozen, so shared)."""
+        key = (pending, turn, again)
+        asked = self._asked.get(key)
+        if asked is None:
+            if len(self._asked) >= 4096:
+                self._asked.clear()
+            asked = self._asked[key] = self._ask(pending, turn, again)
+        return asked
+
+    def _ask(self, pending: Pending, turn: int, again: bool) -> Utter:
         if pending.kind == "check":
             text = self.book.say(f"check.{pending.id}", turn)
         elif pending.kind == "confirm":

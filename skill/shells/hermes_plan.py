@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Optional, Union
 
 from rhasspyhermes.dialogue import (
@@ -46,12 +47,18 @@ class Plan:
 
 def intent_filter(state: State) -> list[str]:
     """The intents that can answer the open question, plus emergencies, commands, questions."""
-    asking = set(state.pending.asking) if state.pending else set()
+    return list(_intent_filter(state.pending.asking if state.pending else ()))
+
+
+@lru_cache(maxsize=256)
+def _intent_filter(asking_order: tuple[str, ...]) -> tuple[str, ...]:
+    """Memoised on the findings asked: a few dozen questions, asked every turn."""
+    asking = set(asking_order)
     reports = [name for name, slots in REPORT_INTENTS.items() if asking & set(slots)]
     answers = [name for name in ANSWER_INTENTS
                if name != "AnswerNumber" or "cramps_per_week" in asking]
     names = [*reports, *answers, *ALWAYS_ACCEPTED]
-    return list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names))
 
 
 def _text(lines: list[Utter]) -> Optional[str]:
