@@ -14,6 +14,9 @@ is the key `ask.leg_signs`. A top-level `guides:` mapping holds the guided routi
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,8 @@ from types import MappingProxyType
 from typing import Any, Mapping, Optional
 
 from .keys import REQUIRED, ROUTINES
+
+CACHE_FORMAT = "legcramp-dialogs-1"  # bump when the kept form changes
 from .spoken import number_words
 
 MAX_VARIANTS = 3
@@ -191,37 +196,34 @@ class Phrasebook:
     @classmethod
     def load(cls, lang_dir: Path) -> "Phrasebook":
         """Read every *.yaml in `lang_dir` (e.g. dialogs/en) and validate the whole set."""
-        import yaml  # only here: nothing after loading needs YAML
-
-        # libyaml's safe loader when PyYAML was built with it: the same documents, several
-        # times faster, and start-up waits for the dialogs (benchmarks/PROFILE.md).
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         lang_dir = Path(lang_dir)
         files = sorted(lang_dir.glob("*.yaml"))
         if not files:
             raise PhrasebookError([f"no *.yaml dialog files in {lang_dir}"])
+        sources = [(path.name, path.read_bytes()) for path in files]
+        cached = _cached_documents(lang_dir, sources)
+        documents = cached if cached is not None else _parse_documents(sources)
         flat: dict[str, Any] = {}
         where: dict[str, str] = {}
         guides: Any = None
         guides_source = str(lang_dir)
         problems: list[str] = []
-        for path in files:
-            try:
-                data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-            except yaml.YAMLError as e:
-                raise PhrasebookError([f"{path.name}: not valid YAML: {e}"]) from e
+        for name, data in documents:
             if data is None:
                 continue
             if not isinstance(data, Mapping):
-                problems.append(f"{path.name}: the top level must be a mapping of keys")
+                problems.append(f"{name}: the top level must be a mapping of keys")
                 continue
             data = dict(data)
             if "guides" in data:
                 if guides is not None:
-                    problems.append(f"guides: defined twice, in {guides_source} and {path.name}")
-                guides, guides_source = data.pop("guides"), path.name
-            _flatten(data, "", path.name, flat, where, problems)
-        return cls._build(flat, guides, where, guides_source, problems)
+                    problems.append(f"guides: defined twice, in {guides_source} and {name}")
+                guides, guides_source = data.pop("guides"), name
+            _flatten(data, "", name, flat, where, problems)
+        book = cls._build(flat, guides, where, guides_source, problems)
+        if cached is None:  # only a set that passed every check is kept
+            _keep_documents(lang_dir, sources, documents)
+        return book
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Phrasebook":
@@ -317,3 +319,63 @@ class Phrasebook:
         except KeyError:
             raise PhrasebookError([f"{key}: no such dialog key"]) from None
 
+
+# --- parsing, and the parsed dialogs kept between runs -------------------------------------------
+# `legcramp hermes` must be ready within half a second on a small machine; importing PyYAML and
+# parsing the dialogs took a fifth of that. The parsed documents of a set that passed every
+# check are kept as JSON, named by a hash of the files, so a changed file is parsed again.
+
+
+def _parse_documents(sources: list[tuple[str, bytes]]) -> list[tuple[str, Any]]:
+    import yaml  # only here: a cached set needs no YAML at all
+
+    # libyaml's safe loader when PyYAML was built with it: the same documents, several times
+    # faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    documents = []
+    for name, raw in sources:
+        try:
+            documents.append((name, yaml.load(raw.decode("utf-8"), Loader=loader)))
+        except (yaml.YAMLError, UnicodeDecodeError) as e:
+            raise PhrasebookError([f"{name}: not valid YAML: {e}"]) from e
+    return documents
+
+
+def _documents_path(lang_dir: Path, sources: list[tuple[str, bytes]]) -> Path:
+    from ..nlu.automaton import cache_dir
+
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    for name, raw in sources:
+        digest.update(name.encode() + b"\0" + len(raw).to_bytes(8, "little") + raw)
+    lang = lang_dir.resolve().name or "dialogs"
+    return cache_dir() / f"dialogs-{lang}-{digest.hexdigest()[:24]}.json"
+
+
+def _cached_documents(lang_dir: Path, sources: list[tuple[str, bytes]]) -> Optional[list[tuple[str, Any]]]:
+    """The parsed documents kept for exactly these files, or None (absent, unreadable, odd)."""
+    try:
+        body = json.loads(_documents_path(lang_dir, sources).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(body, list) and len(body) == len(sources)
+            and all(isinstance(d, list) and len(d) == 2 and d[0] == name
+                    for d, (name, _) in zip(body, sources))):
+        return None
+    return [(name, data) for name, data in body]
+
+
+def _keep_documents(lang_dir: Path, sources: list[tuple[str, bytes]],
+                    documents: list[tuple[str, Any]]) -> None:
+    """Best effort: a read-only or full disk only means parsing again next time."""
+    path = _documents_path(lang_dir, sources)
+    try:
+        text = json.dumps([[name, data] for name, data in documents], ensure_ascii=False)
+    except (TypeError, ValueError):
+        return  # something JSON cannot hold: parse it each time
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        pass
