@@ -14,7 +14,6 @@ is the key `ask.leg_signs`. A top-level `guides:` mapping holds the guided routi
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import string
@@ -24,9 +23,9 @@ from types import MappingProxyType
 from typing import Any, Mapping, Optional
 
 from .keys import REQUIRED, ROUTINES
+from .spoken import number_words
 
 CACHE_FORMAT = "legcramp-dialogs-1"  # bump when the kept form changes
-from .spoken import number_words
 
 MAX_VARIANTS = 3
 MAX_PAUSE_S = 120.0
@@ -201,7 +200,8 @@ class Phrasebook:
         if not files:
             raise PhrasebookError([f"no *.yaml dialog files in {lang_dir}"])
         sources = [(path.name, path.read_bytes()) for path in files]
-        cached = _cached_documents(lang_dir, sources)
+        kept = _documents_path(lang_dir, sources)
+        cached = _cached_documents(kept, sources)
         documents = cached if cached is not None else _parse_documents(sources)
         flat: dict[str, Any] = {}
         where: dict[str, str] = {}
@@ -222,7 +222,7 @@ class Phrasebook:
             _flatten(data, "", name, flat, where, problems)
         book = cls._build(flat, guides, where, guides_source, problems)
         if cached is None:  # only a set that passed every check is kept
-            _keep_documents(lang_dir, sources, documents)
+            _keep_documents(kept, documents)
         return book
 
     @classmethod
@@ -342,19 +342,17 @@ def _parse_documents(sources: list[tuple[str, bytes]]) -> list[tuple[str, Any]]:
 
 
 def _documents_path(lang_dir: Path, sources: list[tuple[str, bytes]]) -> Path:
-    from ..nlu.automaton import cache_dir
+    """Where the parsed documents of exactly these files are kept (named by their hash)."""
+    from ..nlu.automaton import cache_dir, content_hash
 
-    digest = hashlib.sha256(CACHE_FORMAT.encode())
-    for name, raw in sources:
-        digest.update(name.encode() + b"\0" + len(raw).to_bytes(8, "little") + raw)
     lang = lang_dir.resolve().name or "dialogs"
-    return cache_dir() / f"dialogs-{lang}-{digest.hexdigest()[:24]}.json"
+    return cache_dir() / f"dialogs-{lang}-{content_hash(CACHE_FORMAT, sources).hex()[:24]}.json"
 
 
-def _cached_documents(lang_dir: Path, sources: list[tuple[str, bytes]]) -> Optional[list[tuple[str, Any]]]:
-    """The parsed documents kept for exactly these files, or None (absent, unreadable, odd)."""
+def _cached_documents(path: Path, sources: list[tuple[str, bytes]]) -> Optional[list[tuple[str, Any]]]:
+    """The parsed documents kept at `path` for these files, or None (absent, unreadable, odd)."""
     try:
-        body = json.loads(_documents_path(lang_dir, sources).read_bytes())
+        body = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
     if not (isinstance(body, list) and len(body) == len(sources)
@@ -364,10 +362,8 @@ def _cached_documents(lang_dir: Path, sources: list[tuple[str, bytes]]) -> Optio
     return [(name, data) for name, data in body]
 
 
-def _keep_documents(lang_dir: Path, sources: list[tuple[str, bytes]],
-                    documents: list[tuple[str, Any]]) -> None:
+def _keep_documents(path: Path, documents: list[tuple[str, Any]]) -> None:
     """Best effort: a read-only or full disk only means parsing again next time."""
-    path = _documents_path(lang_dir, sources)
     try:
         text = json.dumps([[name, data] for name, data in documents], ensure_ascii=False)
     except (TypeError, ValueError):

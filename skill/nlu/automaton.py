@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["DEFAULT_MAX_STATES", "FORMAT_VERSION", "NO_HASH", "Automaton", "CompiledGrammar",
-           "CompiledGrammarError", "cache_dir", "compiled_path", "grammar_hash", "load_cached"]
+           "CompiledGrammarError", "cache_dir", "compiled_path", "content_hash", "grammar_hash",
+           "load_cached"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -257,14 +258,20 @@ def grammar_hash(lang_dir: Path) -> bytes:
     """SHA-256 over <lang_dir>/sentences.ini, every file under <lang_dir>/slots/ (by relative
     path) and the compiled format version: what a compiled grammar was made from."""
     lang_dir = Path(lang_dir)
-    digest = hashlib.sha256(f"legcramp-grammar-format-{FORMAT_VERSION}\0".encode())
     files = [lang_dir / "sentences.ini"]
     slots_dir = lang_dir / "slots"
     if slots_dir.is_dir():
         files += sorted(p for p in slots_dir.rglob("*") if p.is_file())
-    for path in files:
-        data = path.read_bytes()
-        digest.update(path.relative_to(lang_dir).as_posix().encode() + b"\0")
+    return content_hash(f"legcramp-grammar-format-{FORMAT_VERSION}",
+                        ((p.relative_to(lang_dir).as_posix(), p.read_bytes()) for p in files))
+
+
+def content_hash(tag: str, sources: typing.Iterable[typing.Tuple[str, bytes]]) -> bytes:
+    """SHA-256 over a format tag and each (name, contents): a renamed, changed, added or
+    removed file gives another hash, so a cache named by it is never stale."""
+    digest = hashlib.sha256(f"{tag}\0".encode())
+    for name, data in sources:
+        digest.update(name.encode() + b"\0")
         digest.update(len(data).to_bytes(8, "little") + data)
     return digest.digest()
 

@@ -146,12 +146,11 @@ class LoopDriver:
                 self._reading = False
             if client.want_write():
                 client.loop_write()
-                sock = client.socket()
-                if client.want_write() and sock is not None:
-                    self._watch(sock)  # the kernel took only part: finish when writable
             sock = client.socket()
             if sock is None:
                 return
+            if client.want_write():
+                self._watch(sock)  # the kernel took only part: finish when writable
             if not self._buffered and not _tls_pending(sock):
                 return
 
