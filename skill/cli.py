@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--speak", action="store_true", help="also speak through espeak-ng")
     hermes = sub.add_parser("hermes", help="run as a Rhasspy 2.5 skill over MQTT (Hermes)")
     _common(hermes, debug=False)
-    from .shells.hermes_service import add_arguments
+    from .shells.hermes_args import add_arguments  # no paho or rhasspyhermes until it runs
     add_arguments(hermes)
     sentences = sub.add_parser("sentences", help="print the grammar for a Rhasspy profile")
     sentences.add_argument("--lang", default="en")

@@ -19,23 +19,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 import paho.mqtt.client as mqtt
-from rhasspyhermes.cli import add_hermes_args, connect
+from rhasspyhermes.cli import connect
 
 from .hermes import LegcrampHermes
+from .hermes_args import PASSWORD_ENV, add_arguments  # noqa: F401 - the flags live there
 from .mqtt_loop import LoopDriver
 
 log = logging.getLogger("legcramp.hermes")
-
-PASSWORD_ENV = "LEGCRAMP_MQTT_PASSWORD"
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_hermes_args(parser)
-    parser.add_argument("--password-file", help="read the MQTT password from this file")
-    parser.add_argument("--no-local-grammar", action="store_true",
-                        help="use only Rhasspy's intents, not our own reading of the raw words")
-    parser.add_argument("--outcome-topic", default="legcramp/outcome",
-                        help="MQTT topic for a JSON outcome after each advice ('' to switch off)")
 
 
 def password(args: argparse.Namespace) -> Optional[str]:
