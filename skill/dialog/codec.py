@@ -12,16 +12,23 @@ from typing import Any, Optional
 
 from ..triage.findings import SCHEMA, InvalidFinding, parse_value
 from ..triage.history import Recent
+from ..triage.questions import QUESTIONS_BY_ID
 from .events import Utter
-from .keys import QUESTION_FINDINGS, ROUTINES
+from .keys import CHECKABLE, ROUTINES
 from .state import Pending, State
 
 TAG = "legcramp"
 VERSION = 1
 MAX_BYTES = 16_384
-KINDS = ("question", "check", "which", "confirm")
+# Kinds of open question whose id is a question of the table and whose findings are among that
+# question's: asked, "which one?", asked once more after a hedge, asked one finding at a time.
+QUESTION_KINDS = ("question", "which", "clarify", "item")
+KINDS = (*QUESTION_KINDS, "check", "confirm")
 CONFIRMS = ("forget_diary",)
 SIDES = ("left", "right", "both")
+MAX_MISSES = 2
+MAX_TURNS = 100_000
+MAX_LINE = 2_000  # characters of a line said again on "repeat"
 
 
 class BadState(ValueError):
@@ -70,36 +77,99 @@ def decode(custom_data: Optional[str]) -> Optional[State]:
     body = _body(custom_data)
     if body is None:
         return None
+    # A BadState names the field, never its value (it may be logged); other errors are named by
+    # their kind alone, since their text can hold one ("swelling: 'purple'...").
     try:
         return _state(body)
-    except (KeyError, TypeError, ValueError, OverflowError, InvalidFinding) as err:
+    except BadState:
+        raise
+    except InvalidFinding as err:
+        raise BadState("a finding's value") from err
+    except (KeyError, TypeError, ValueError, OverflowError) as err:
         # OverflowError: a number too big for an int ("turn": 1e400) in forged customData.
-        raise BadState(str(err)[:80]) from err
+        raise BadState(f"the shape of the state ({type(err).__name__})") from err
 
 
 def _state(body: dict[str, Any]) -> State:
+    """Every field checked against what the dialog manager can have written: a value it could
+    never have put there (a finding as a question id, a sign that cannot be checked) would fail
+    later, inside a turn, where the session can only be ended with the fallback."""
     if body[TAG] != VERSION:
-        raise BadState(f"version {body[TAG]!r}")
-    findings = {str(k): parse_value(str(k), v) for k, v in dict(body.get("findings") or {}).items()}
-    asking = tuple(_finding(f) for f in body.get("asking") or [])
-    pending = None
-    if body.get("pending"):
-        kind, ident = body["pending"]
-        known = ident in CONFIRMS if kind == "confirm" else (ident in QUESTION_FINDINGS or ident in SCHEMA)
-        if kind not in KINDS or not known:
-            raise BadState(f"pending {kind!r} {str(ident)[:40]!r}")
-        pending = Pending(kind, ident, asking)
-    last = tuple(Utter(str(text), asking=tuple(_finding(f) for f in ask), expects_reply=True)
-                 for text, ask in list(body.get("last") or [])[:3])
+        raise BadState("version")
+    raw_findings = body.get("findings") or {}
+    if not isinstance(raw_findings, dict):
+        raise BadState("findings")
+    findings = {str(k): parse_value(str(k), v) for k, v in raw_findings.items()}
+    asking = tuple(_finding(f) for f in _list(body.get("asking")))
+    pending = _pending(body.get("pending"), asking)
+    last = tuple(Utter(_line(text), asking=tuple(_finding(f) for f in _list(ask)),
+                       expects_reply=True)
+                 for text, ask in _list(body.get("last"))[:3])
     return State(
-        findings=findings, pending=pending, started=bool(body.get("started", True)),
-        guided=bool(body.get("guided")),
+        findings=findings, pending=pending, started=_flag(body.get("started", True)),
+        guided=_flag(body.get("guided")),
         want_guide=_one_of(body.get("want_guide"), ("auto", *ROUTINES)),
         thigh_part=_one_of(body.get("thigh_part"), ("front", "back")),
-        checked=frozenset(str(c) for c in body.get("checked") or []),
-        misses=min(int(body.get("misses") or 0), 2), turn=int(body.get("turn") or 0),
+        checked=frozenset(_member(c, _checked()) for c in _list(body.get("checked"))),
+        misses=_count(body.get("misses") or 0, MAX_MISSES),
+        turn=_count(body.get("turn") or 0, MAX_TURNS),
         last_lines=last, recent=_recent_in(body.get("recent")),
     )
+
+
+def _pending(raw: object, asking: tuple[str, ...]) -> Optional[Pending]:
+    """The open question, checked against the question table (skill/triage/questions.py)."""
+    if not raw:
+        return None
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise BadState("pending")
+    kind, ident = raw
+    if kind in QUESTION_KINDS and isinstance(ident, str) and ident in QUESTIONS_BY_ID:
+        allowed: tuple[str, ...] = QUESTIONS_BY_ID[ident].findings
+        ok = bool(asking) and set(asking) <= set(allowed)
+    elif kind == "check" and ident in CHECKABLE:
+        ok = asking == (ident,)
+    elif kind == "confirm" and ident in CONFIRMS:
+        ok = not asking
+    else:
+        ok = False
+    if not ok:
+        raise BadState("pending")
+    return Pending(kind, ident, asking)
+
+
+def _list(value: object) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BadState("not a list")
+    return value
+
+
+def _flag(value: object) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise BadState("not a flag")
+    return value
+
+
+def _checked() -> tuple[str, ...]:
+    """What `checked` may hold: the signs helped to check, and the questions asked once only
+    (the manager marks the cramp safety question there)."""
+    return (*CHECKABLE, *QUESTIONS_BY_ID)
+
+
+def _member(value: object, allowed: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise BadState("not one of the allowed values")
+    return value
+
+
+def _line(value: object) -> str:
+    if not isinstance(value, str) or len(value) > MAX_LINE:
+        raise BadState("last line")
+    return value
 
 
 def _recent_out(recent: Optional[Recent]) -> Optional[list[Any]]:
@@ -112,7 +182,7 @@ def _recent_out(recent: Optional[Recent]) -> Optional[list[Any]]:
 
 def _count(value: object, most: int = 100_000) -> int:
     if type(value) is not int or not 0 <= value <= most:
-        raise BadState(f"count {str(value)[:20]!r}")
+        raise BadState("a count out of range")
     return value
 
 
@@ -137,7 +207,7 @@ def _recent_in(raw: object) -> Optional[Recent]:
 
 def _finding(value: object) -> str:
     if not isinstance(value, str) or value not in SCHEMA:
-        raise BadState(f"finding {value!r}")
+        raise BadState("not a finding of findings.yaml")
     return value
 
 
@@ -145,5 +215,5 @@ def _one_of(value: object, allowed: tuple[str, ...]) -> Optional[str]:
     if value is None:
         return None
     if value not in allowed:
-        raise BadState(f"value {str(value)[:40]!r}")
+        raise BadState("not one of the allowed values")
     return str(value)

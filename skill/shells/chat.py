@@ -66,8 +66,11 @@ class ChatSession:
             segments = self.recognise(text)
             event = Heard(tuple(segments), text) if segments else NotUnderstood(text)
             self.state, effects = self.manager.step(self.state, event)
-        except Exception:  # one place per message: answer safely, keep the conversation
-            log.exception("could not handle a line; answered with the safe fallback")
+        except Exception as err:  # one place per message: answer safely, keep the conversation
+            # Only the kind of failure above debug: its text can hold what was said.
+            log.error("could not handle a line; answered with the safe fallback (%s)",
+                      type(err).__name__)
+            log.debug("the failure was", exc_info=err)
             utter = Utter(self.fallback, expects_reply=not self.state.ended)
             effects = [utter] if not self.state.ended else [utter, End()]
         return self._render(effects)

@@ -135,18 +135,23 @@ class LegcrampHermes(HermesClient):
         """paho's callback, on the loop's thread: answer at once. Never raises."""
         try:
             self.receive(msg.topic, msg.payload)
-        except Exception:  # noqa: BLE001 - the last line of defence for the message loop
-            log.exception("could not handle a message on %s", _loggable(msg.topic))
+        except Exception as err:  # noqa: BLE001 - the last line of defence for the message loop
+            failed(f"could not handle a message on {_loggable(msg.topic)}", err)
 
     def receive(self, topic: str, payload: bytes) -> None:
         """One MQTT message: parse it (one log line, no payload, when it is bad) and handle it."""
         try:
-            message: Optional[Incoming] = wire.read(topic, payload)
+            message: Optional[Incoming]
+            message, notes = wire.read_noted(topic, payload)
         except wire.BadMessage as err:
             log.warning("ignored a malformed message on %s (%s)", _loggable(topic), err)
             message = salvage(topic, payload)
             if message is None:
                 return
+        else:
+            if notes:
+                log.warning("read a message on %s without its unusable fields (%s)",
+                            _loggable(topic), "; ".join(dict.fromkeys(notes)))
         if self.valid_site_id(message.site_id):
             self.handle(message)
 
@@ -155,8 +160,8 @@ class LegcrampHermes(HermesClient):
         try:
             for reply in self.replies(message):
                 self.publish(reply)
-        except Exception:
-            log.exception("could not handle %s; answered safely", type(message).__name__)
+        except Exception as err:  # noqa: BLE001 - style rule 6: caught once per message
+            failed(f"could not handle {type(message).__name__}; answered safely", err)
             session_id = getattr(message, "session_id", None)
             if session_id and isinstance(message, (NluIntent, DialogueIntentNotRecognized)):
                 self.sessions.pop(session_id, None)
@@ -328,6 +333,13 @@ def decode_safe(custom_data: Optional[str]) -> Optional[State]:
         return decode(custom_data)
     except BadState:
         return None
+
+
+def failed(what: str, err: BaseException) -> None:
+    """An unexpected failure: at ERROR only its kind, because an exception's text can hold what
+    a person said (a KeyError names a finding); the text and the traceback go to debug."""
+    log.error("%s (%s)", what, type(err).__name__)
+    log.debug("the failure was", exc_info=err)
 
 
 def _loggable(topic: str) -> str:

@@ -12,6 +12,7 @@ one raises BadMessage naming the field, never echoing the payload (health data).
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Callable, Optional, Union
 
 from rhasspyhermes.dialogue import (
@@ -66,16 +67,29 @@ def _site(body: dict) -> str:
     return _text(body, "siteId") or "default"
 
 
-def _number(body: dict, key: str) -> Optional[float]:
+def _finite(value: Union[int, float], key: str, notes: list[str]) -> Optional[float]:
+    """A JSON number as a float, or None (with a note naming the field) when it has none:
+    a 400-digit integer overflows a float, and NaN or Infinity mean nothing as a confidence."""
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        notes.append(f"{key} is not a finite number")
+        return None
+    return number
+
+
+def _number(body: dict, key: str, notes: list[str]) -> Optional[float]:
     value = body.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise BadMessage(f"{key} is not a number")
-    return float(value)
+    return _finite(value, key, notes)
 
 
-def _slot(raw: Any) -> Optional[Slot]:
+def _slot(raw: Any, notes: list[str]) -> Optional[Slot]:
     """One slot, or None when it carries nothing the skill could use (dropped, not fatal)."""
     if not isinstance(raw, dict):
         return None
@@ -83,12 +97,14 @@ def _slot(raw: Any) -> Optional[Slot]:
     if not isinstance(entity, str) or not isinstance(value, dict):
         return None
     confidence = raw.get("confidence")
+    if type(confidence) in (int, float):
+        confidence = _finite(confidence, "a slot's confidence", notes)
     return Slot(entity=entity, value=value, slot_name=name if isinstance(name, str) else None,
                 raw_value=raw.get("rawValue") if isinstance(raw.get("rawValue"), str) else None,
-                confidence=float(confidence) if type(confidence) in (int, float) else 0.0)
+                confidence=confidence if isinstance(confidence, float) else 0.0)
 
 
-def _intent(topic: str, body: dict) -> NluIntent:
+def _intent(topic: str, body: dict, notes: list[str]) -> NluIntent:
     intent = body.get("intent")
     if intent is None:
         intent = {}
@@ -103,12 +119,14 @@ def _intent(topic: str, body: dict) -> NluIntent:
         raise BadMessage("slots is not a list")
     return NluIntent(
         input=_text(body, "input") or "",
-        intent=Intent(intent_name=name, confidence_score=_number(intent, "confidenceScore") or 0.0),
+        intent=Intent(intent_name=name,
+                      confidence_score=_number(intent, "confidenceScore", notes) or 0.0),
         site_id=_site(body), id=_text(body, "id"),
-        slots=[slot for slot in map(_slot, (slots or [])[:MAX_SLOTS]) if slot is not None],
+        slots=[slot for slot in (_slot(raw, notes) for raw in (slots or [])[:MAX_SLOTS])
+               if slot is not None],
         session_id=_text(body, "sessionId"), custom_data=_text(body, "customData"),
         raw_input=_text(body, "rawInput"), lang=_text(body, "lang"),
-        asr_confidence=_number(body, "asrConfidence"),
+        asr_confidence=_number(body, "asrConfidence", notes),
     )
 
 
@@ -149,6 +167,13 @@ def handled(topic: str) -> bool:
 
 def read(topic: str, payload: bytes) -> Incoming:
     """The message on `topic`. Raises BadMessage for a payload that is not that message."""
+    return read_noted(topic, payload)[0]
+
+
+def read_noted(topic: str, payload: bytes) -> tuple[Incoming, list[str]]:
+    """The message on `topic`, and the fields it carried that could not be used (a number too
+    big for a float, NaN): those are read as absent, so the message is still answered, and the
+    notes name them for one warning line. Raises BadMessage as `read` does."""
     try:
         body = json.loads(payload)
     except (ValueError, RecursionError) as err:  # UnicodeDecodeError is a ValueError
@@ -156,11 +181,12 @@ def read(topic: str, payload: bytes) -> Incoming:
     if not isinstance(body, dict):
         raise BadMessage("not a JSON object")
     if topic.startswith(INTENT_PREFIX):
-        return _intent(topic, body)
+        notes: list[str] = []
+        return _intent(topic, body, notes), notes
     reader = READERS.get(topic)
     if reader is None:
         raise BadMessage("not a topic the skill reads")
-    return reader(body)
+    return reader(body), []
 
 
 # --- writing ----------------------------------------------------------------------------------

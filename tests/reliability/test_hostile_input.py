@@ -79,6 +79,9 @@ CORRUPT = [json.dumps(body) for body in (
     {"legcramp": 1, "misses": [1]},
     {"legcramp": 1, "want_guide": "tap_dance"},
     {"legcramp": 1, "last": 5},
+    # A finding where a question id goes: it once decoded, then failed inside the turn.
+    {"legcramp": 1, "pending": ["question", "swelling"], "asking": ["swelling"]},
+    {"legcramp": 1, "pending": ["check", "duration"], "asking": ["duration"]},
 )] + ['{"legcramp":1,"turn":Infinity}', '{"legcramp":1,"turn":1e400}']
 # customData that is not ours at all: Rhasspy's wake word id, another skill's, junk.
 FOREIGN = ["default", "porcupine", '{"other_skill": 1}', "[1, 2, 3]", "{not json " + CANARY,
@@ -304,6 +307,19 @@ def hand_picked(rig: Rig) -> Iterator[tuple[str, str, bytes, Expect]]:
     yield ("live, notRecognized with a wrong type", NOT_RECOGNIZED,
            dumps({"sessionId": session, "siteId": "hostile-live", "input": 5, "customData": custom}),
            Expect(1, session))
+
+    # Numbers no float can hold (400 digits): one warning, read as absent, and answered.
+    huge = 10 ** 400
+    for path in ("intent.confidenceScore", "asrConfidence", "slots"):
+        body = intent_body("ReportPain", fresh(), slots=(slot("pain_location", "calf"),))
+        if path == "slots":
+            body["slots"][0]["confidence"] = huge
+        else:
+            set_path(body, path, huge)
+        yield f"fresh, {path} of 400 digits", pain, dumps(body), Expect(1, "")
+        session, custom = rig.live()
+        body.update(sessionId=session, siteId="hostile-live", customData=custom)
+        yield f"live, {path} of 400 digits", pain, dumps(body), Expect(1, session)
 
     # Well-formed but odd: no warning; answered when it opens or lands in a conversation of ours.
     yield "1 MB utterance", pain, dumps(intent_body("ReportPain", fresh(), text=CANARY * (MB // 12))), \
