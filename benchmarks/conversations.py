@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 VIGNETTES = DATA / "vignettes_public.yaml"
 NOT_RECOGNIZED = "hermes/dialogueManager/intentNotRecognized"
-HOLD_S = 0.01  # the --hold-seconds the benchmarked skill runs with
+HOLD_S = 0.01  # the --test-hold-seconds the benchmarked skill runs with
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Figures 1, 2 and 4: the skill and its no-op baseline under replayed conversations over MQTT.
 
-Each target (the no-op baseline and `legcramp hermes --hold-seconds 0.01`) runs alone on the
+Each target (the no-op baseline and `legcramp hermes --test-hold-seconds 0.01`) runs alone on the
 same private mosquitto, one process at a time:
 - latency, in ROUNDS rounds alternating baseline and skill: a fresh process, one unmeasured
   warm-up pass over every recorded conversation (the first turns fill the triage core's caches;

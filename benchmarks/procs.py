@@ -49,7 +49,7 @@ def skill_args(host: str, port: int, *extra: str) -> list[str]:
     """`hermes` and its flags; holds of 0.01 s keep guided routines short under replay."""
     # No diary: the replay repeats the same nights thousands of times, and a diary would (rightly)
     # start to count them as frequent cramps and change the script the replay checks against.
-    return ["hermes", "--host", host, "--port", str(port), "--hold-seconds", "0.01", "--no-diary",
+    return ["hermes", "--host", host, "--port", str(port), "--test-hold-seconds", "0.01", "--no-diary",
             *extra]
 
 

@@ -6,46 +6,100 @@ import logging
 import sys
 from typing import Any, Optional, Sequence
 
+from .dialog.spoken import phone_number
 from .dialog.state import Config
 
 
+HOLD_RANGE = (5, 120)
+"""Whole seconds a stretch is held: long enough to ease a cramp, short enough to hold alone."""
+DIARY_ENV = "LEGCRAMP_DIARY"
+
+
+def _hold_seconds(text: str) -> int:
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = -1
+    low, high = HOLD_RANGE
+    if not low <= seconds <= high:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of seconds from {low} to {high}, got {text!r}")
+    return seconds
+
+
 def _common(parser: argparse.ArgumentParser, debug: bool = True) -> None:
-    parser.add_argument("--lang", default="en", help="language of intents and dialogs (default: en)")
-    parser.add_argument("--hold-seconds", type=float, default=30.0,
-                        help="how long each stretch is held in a guided routine (default: 30)")
-    parser.add_argument("--emergency-number", default="911",
-                        help="the number to tell people to call in an emergency (default: 911)")
+    _lang(parser, "of what is understood and said")
+    low, high = HOLD_RANGE
+    parser.add_argument("--hold-seconds", type=_hold_seconds, default=30, metavar="N",
+                        help=f"how long each stretch is held in a guided routine, in whole "
+                             f"seconds from {low} to {high} (default: 30)")
+    # For tests and benchmarks, which cannot wait half a minute per hold: any hold, fractions too.
+    parser.add_argument("--test-hold-seconds", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--emergency-number", default="911", metavar="NUMBER",
+                        help="the number to tell people to call in an emergency: digits and "
+                             "spaces, a leading + if needed; spoken digit by digit (default: 911)")
     diary = parser.add_mutually_exclusive_group()
     diary.add_argument("--diary", metavar="PATH",
-                       help="the cramp diary's SQLite file (default: the user data directory; "
-                            "chat --jsonl keeps none unless this is given)")
+                       help=f"the cramp diary's SQLite file (default: ${DIARY_ENV} if set, else "
+                            f"diary.sqlite3 in the user data directory; chat --jsonl keeps none "
+                            f"unless this is given)")
     diary.add_argument("--no-diary", action="store_true", help="keep no cramp diary")
-    if debug:  # hermes has its own, from rhasspyhermes.cli
+    if debug:  # hermes has its own, among the standard Rhasspy flags
         parser.add_argument("--debug", action="store_true",
-                            help="log at debug level (includes what people say)")
+                            help="log at debug level (the log then holds what people say)")
+
+
+def _lang(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--lang", default="en",
+                        help=f"language {what}: the name of a folder of intents/ and dialogs/ "
+                             f"(default: en, the only one so far)")
+
+
+def version() -> str:
+    """The installed version (pyproject.toml's, through the package metadata)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("legcramp")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="legcramp", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"legcramp {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    chat = sub.add_parser("chat", help="talk to the skill in the terminal")
+    chat = sub.add_parser("chat", help="talk to the skill in the terminal",
+                          description="Talk to the skill in the terminal: type what you would say.")
     _common(chat)
-    chat.add_argument("--jsonl", action="store_true", help="JSON lines in and out (chat-jsonl.md)")
+    chat.add_argument("--jsonl", action="store_true",
+                      help="the machine interface of docs/chat-jsonl.md: input is plain text, one "
+                           "utterance a line; output is one JSON object a line")
     chat.add_argument("--speak", action="store_true", help="also speak through espeak-ng")
-    hermes = sub.add_parser("hermes", help="run as a Rhasspy 2.5 skill over MQTT (Hermes)")
+    hermes = sub.add_parser("hermes", help="run as a Rhasspy 2.5 skill over MQTT (Hermes)",
+                            description="Run as a Rhasspy 2.5 skill over MQTT (Hermes).")
     _common(hermes, debug=False)
     from .shells.hermes_args import add_arguments  # no paho or rhasspyhermes until it runs
     add_arguments(hermes)
-    sentences = sub.add_parser("sentences", help="print the grammar for a Rhasspy profile")
-    sentences.add_argument("--lang", default="en")
-    install = sub.add_parser("install", help="add the grammar to a Rhasspy 2.5 profile")
-    install.add_argument("--lang", default="en")
+    sentences = sub.add_parser("sentences", help="print the grammar for a Rhasspy profile",
+                               description="Print the grammar that `legcramp install` writes.")
+    _lang(sentences, "of the grammar")
+    install = sub.add_parser("install", help="add the grammar to a Rhasspy 2.5 profile",
+                             description="Add the grammar to a Rhasspy 2.5 profile, as its own "
+                                         "intents/legcramp.ini; your sentences.ini is never "
+                                         "edited.")
+    _lang(install, "of the grammar")
     where = install.add_mutually_exclusive_group(required=True)
-    where.add_argument("--profile", help="the profile directory, e.g. ~/.config/rhasspy/profiles/en")
-    where.add_argument("--rhasspy-url", help="Rhasspy's web address, e.g. http://localhost:12101")
-    install.add_argument("--backup-dir", default=".", help="where --rhasspy-url saves a backup")
+    where.add_argument("--profile", metavar="DIR",
+                       help="the profile directory, for example ~/.config/rhasspy/profiles/en")
+    where.add_argument("--rhasspy-url", metavar="URL",
+                       help="Rhasspy's web address, for example http://localhost:12101")
+    install.add_argument("--backup-dir", default=".", metavar="DIR",
+                         help="where --rhasspy-url saves a backup of the sentences (default: .)")
     install.add_argument("--no-train", action="store_true", help="with --rhasspy-url, do not train")
-    diary = sub.add_parser("diary", help="list, export or report the cramp diary")
+    diary = sub.add_parser("diary", help="list, export or report the cramp diary",
+                           description="List, export or report the cramp diary.")
     from .diary.cli import add_arguments as add_diary_arguments
     add_diary_arguments(diary)
     return parser
@@ -75,12 +129,13 @@ def install_main(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    if args.hold_seconds <= 0 or args.hold_seconds > 300:
-        raise SystemExit("legcramp: --hold-seconds must be between 0 and 300")
-    number = "".join(ch for ch in args.emergency_number if ch.isdigit())
-    if not number:
-        raise SystemExit("legcramp: --emergency-number must contain digits, for example 112")
-    return Config(emergency_number=number, hold_seconds=args.hold_seconds)
+    """The dialog's settings; a number that cannot be said exactly stops the start, in one line."""
+    try:
+        number = phone_number(args.emergency_number)
+    except ValueError as err:
+        raise SystemExit(f"legcramp: --emergency-number {err}") from None
+    hold = args.test_hold_seconds if args.test_hold_seconds is not None else args.hold_seconds
+    return Config(emergency_number=number, hold_seconds=float(hold))
 
 
 def _diary(args: argparse.Namespace, default_on: bool = True) -> Any:

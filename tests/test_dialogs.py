@@ -112,8 +112,8 @@ def list_renderings(book: Phrasebook) -> Iterator[tuple[str, int, tuple[str, ...
 def fill(key: str) -> dict[str, str]:
     """Realistic values for a key's placeholders."""
     values = {"number": spell_digits("911"), "reasons": "one leg is swollen", "items": "chest pain",
-              "count": "fourth" if key == "reason.D2_diary" else "three", "when": "yesterday",
-              "leg": "your left leg", "total": "seven", "weekday": "Tuesday"}
+              "count": "fourth" if key == "reason.D2_diary" else number_words(3), "when": "yesterday",
+              "leg": "your left leg", "total": number_words(7), "weekday": "Tuesday"}
     return {p: values[p] for p in CONTRACT[key]}
 
 
@@ -368,10 +368,45 @@ def test_spell_digits() -> None:
     assert spell_digits("911") == "nine one one"
     assert spell_digits("112") == "one one two"
     assert spell_digits("999") == "nine nine nine"
-    assert spell_digits("1-1-2") == "one one two"
-    for bad in ("", "9a1", "+44"):
+    assert spell_digits(" 1 1 2 ") == "one one two"
+    assert spell_digits("+44 999") == "plus four four nine nine nine"
+    for bad in ("", "9a1", "+", "1-1-2", "+44 (0) 999 ext", "44+1", "(999)", "1" * 16, "１１２"):
         with pytest.raises(ValueError):
             spell_digits(bad)
+
+
+COUNTED_KEYS = ("reason.D2_diary_many", "diary.count.week", "diary.count.month",
+                "diary.when.days_ago", "diary.when.weeks_ago", "diary.leg.most")
+
+
+@pytest.mark.parametrize("key", COUNTED_KEYS)
+def test_every_spoken_count_agrees_with_its_noun(book: Phrasebook, key: str) -> None:
+    """Counts are numbers in words that keep their value: "one cramp", never "one cramps"."""
+    for n in (1, 2, 21):
+        values = {**fill(key), **{p: number_words(n) for p in ("count", "total") if p in CONTRACT[key]}}
+        for v in range(book.variants(key)):
+            text = book.say(key, v, **values)
+            if n == 1:
+                assert not re.search(r"\bone (cramps|days|weeks|times|seconds)\b", text), text
+            else:
+                assert not re.search(r"\b(two|twenty one) (cramp|day|week|time|second)\b", text), text
+
+
+def test_a_hold_of_one_second_is_one_second(book: Phrasebook) -> None:
+    holds = [s for r in ROUTINES for s in book.steps(r) if s.pause is None]
+    assert holds
+    for step in holds:
+        assert "one seconds" not in step.render(1) and "one second" in step.render(1), step.say
+        assert "twenty seconds" in step.render(20)
+
+
+def test_a_plural_spec_is_all_a_placeholder_may_carry() -> None:
+    from skill.dialog.phrasebook import placeholders
+
+    assert placeholders("{total:cramp|cramps} and {leg}") == {"total", "leg"}
+    for bad in ("{total:>10}", "{total!r}", "{total:cramp}", "{total:Cramp|Cramps}"):
+        with pytest.raises(ValueError):
+            placeholders(bad)
 
 
 # -- lint for the ear -------------------------------------------------------------------------
@@ -525,7 +560,7 @@ def test_stretch_routines_hold_for_the_configured_time(book: Phrasebook) -> None
         holds = [s for s in steps if s.pause is None]
         assert holds, f"guides.{routine}: no hold step"
         for s in holds:
-            assert "{seconds}" in s.say, f"guides.{routine}: a hold step should say how long: {s.say!r}"
+            assert "{seconds" in s.say, f"guides.{routine}: a hold step should say how long: {s.say!r}"
 
 
 def test_calf_stretch_repeats_once(book: Phrasebook) -> None:

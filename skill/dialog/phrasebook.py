@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Any, Mapping, Optional
 
 from .keys import REQUIRED, ROUTINES
-from .spoken import number_words
+from .spoken import PLURAL_SPEC, number_words
 
 CACHE_FORMAT = "legcramp-dialogs-1"  # bump when the kept form changes
 
@@ -62,10 +62,11 @@ class GuideStep:
     pause: Optional[float]
 
     def render(self, hold_s: float) -> str:
-        """The words to speak, with `{seconds}` filled in as the hold time in words ("thirty")."""
-        if "{seconds}" not in self.say:
+        """The words to speak, with `{seconds}` filled in as the hold time in words ("thirty"),
+        or `{seconds:second|seconds}` as the hold time with its noun ("one second")."""
+        if "{seconds" not in self.say:
             return self.say
-        return self.say.format(seconds=number_words(int(round(hold_s))))
+        return self.say.format(seconds=number_words(max(0, min(int(round(hold_s)), 999))))
 
     def pause_s(self, hold_s: float) -> float:
         """Seconds to wait after this step, with the hold time filled in."""
@@ -73,13 +74,18 @@ class GuideStep:
 
 
 def placeholders(template: str) -> frozenset[str]:
-    """The `{name}` fields of a template. Raises ValueError on a malformed one ("{", "{0}")."""
+    """The `{name}` fields of a template. Raises ValueError on a malformed one ("{", "{0}").
+
+    A field is a plain name, or a count with its noun in both forms, `{total:cramp|cramps}`
+    (skill/dialog/spoken.py): the speech code passes counts as numbers in words that keep
+    their value, so the template says "one cramp" and "two cramps" without code for each."""
     names = set()
     for _, name, spec, conversion in string.Formatter().parse(template):
         if name is None:
             continue
-        if not name.isidentifier() or spec or conversion:
-            raise ValueError(f"placeholder {{{name}}} must be a plain name")
+        if not name.isidentifier() or conversion or (spec and not PLURAL_SPEC.match(spec)):
+            raise ValueError(f"placeholder {{{name}}} must be a plain name, or a count with "
+                             f"its noun as {{{name}:singular|plural}}")
         names.add(name)
     return frozenset(names)
 

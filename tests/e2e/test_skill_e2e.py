@@ -34,7 +34,7 @@ def talk(rhasspy_stack, tmp_path):
 
     def start(site_ids=("default",), session_timeout=30.0, *args):
         stack = rhasspy_stack(site_ids, session_timeout=session_timeout)
-        skill = SkillProcess(stack.broker.host, stack.broker.port, "--hold-seconds", HOLD,
+        skill = SkillProcess(stack.broker.host, stack.broker.port, "--test-hold-seconds", HOLD,
                              *args, log_dir=tmp_path).start()
         started.append(skill)
         watcher = stack.client(topics=("legcramp/outcome",), name="outcomes")

@@ -75,7 +75,7 @@ class Skill(SkillProcess):
         # and a test must never write into the user's own (LEGCRAMP_DIARY points into log_dir).
         no_diary = ["--no-diary"] if "--no-diary" in hermes_flags() else []
         self.cmd = [*legcramp_command(), "hermes", "--host", host, "--port", str(port),
-                    "--hold-seconds", str(HOLD_S), *no_diary, *(["--debug"] if debug else []), *args]
+                    "--test-hold-seconds", str(HOLD_S), *no_diary, *(["--debug"] if debug else []), *args]
         self.env = {**(os.environ if env is None else env),
                     "LEGCRAMP_DIARY": str(log_dir / "diary.sqlite3")}
 
