@@ -1,4 +1,4 @@
-"""An independent reading of ../shared/spec/triage-rules.md, written as plain ifs.
+"""An independent reading of docs/triage-rules.md, written as plain ifs.
 
 It exists only to check the table-driven core against a second implementation: if the two ever
 disagree on a set of findings, one of them misreads the spec.

@@ -1,4 +1,4 @@
-"""`legcramp chat --jsonl` as outside tools drive it (../shared/spec/chat-jsonl.md)."""
+"""`legcramp chat --jsonl` as outside tools drive it (docs/chat-jsonl.md)."""
 import json
 import subprocess
 import sys

@@ -22,7 +22,7 @@ from skill.dialog.spoken import number_words, spell_digits
 ROOT = Path(__file__).resolve().parents[1]
 DIALOGS = ROOT / "dialogs" / "en"
 PATIENT = ROOT / "tests" / "data" / "patient.py"
-SEEDS = Path(os.environ.get("LEGCRAMP_SEEDS", "/work/shared/seeds"))
+SEEDS = Path(os.environ.get("LEGCRAMP_SEEDS", ROOT.parent / "shared" / "seeds"))  # beside the clone
 
 MAX_WORDS = 25
 CONTRACT = {**REQUIRED, **EXTRA}

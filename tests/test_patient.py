@@ -1,6 +1,6 @@
-"""The simulated patient (tests/data/patient.py, a copy of ../shared/tools) against `chat --jsonl`.
+"""The simulated patient (tests/data/patient.py) against `chat --jsonl`.
 
-The same run as `python ../shared/tools/patient.py vignettes ...`, on the copied public data,
+The same run as `python tests/data/patient.py vignettes ...`, on the public data in tests/data,
 with the issue's bars: no serious under-triage, 27 of 30 exact, median questions at most 4, and a
 cramp happening now guided after at most one question.
 """

@@ -1,4 +1,4 @@
-"""The recogniser alone against the public utterances, scored as ../shared/tools/patient.py does.
+"""The recogniser alone against the public utterances, scored as tests/data/patient.py does.
 
 Each sentence's findings are the union of the finding slots of its segments (parsed with
 parse_value; a later segment wins). recall = right / (right + wrong + missing), precision =

@@ -29,7 +29,7 @@ Value = Union[bool, int, str]
 """A finding value, as in skill/triage/findings.py."""
 
 DISPOSITIONS = ("emergency", "urgent", "doctor", "self_care")
-"""The four outcomes, most urgent first (../shared/spec/findings.yaml)."""
+"""The four outcomes, most urgent first (docs/findings.yaml)."""
 
 SCHEMA_VERSION = 1
 """PRAGMA user_version of the files this module writes; a larger one is refused."""

@@ -1,4 +1,4 @@
-"""`legcramp chat`: the terminal shell, interactive or JSON lines (../shared/spec/chat-jsonl.md).
+"""`legcramp chat`: the terminal shell, interactive or JSON lines (docs/chat-jsonl.md).
 
 A thin loop: read a line, recognise it with our own grammar, step the dialog manager, and turn
 effects into printed (or spoken) lines. Exceptions are caught once per line, logged, and answered
