@@ -109,7 +109,8 @@ def install_main(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .content import content_dir
-    from .shells.install import Grammar, InstallError, install_http, install_profile, print_sentences
+    from .shells.install import (OUR_INI, Grammar, InstallError, install_http, install_profile,
+                                 print_sentences)
 
     grammar = Grammar.from_dir(content_dir("intents", args.lang))
     if args.command == "sentences":
@@ -117,11 +118,15 @@ def install_main(args: argparse.Namespace) -> int:
         return 0
     try:
         if args.profile:
-            written = install_profile(grammar, Path(args.profile).expanduser())
-            print(f"installed {len(written)} file(s) into {args.profile}; now train Rhasspy")
+            print(install_profile(grammar, Path(args.profile).expanduser()).message())
         else:
             backup = install_http(grammar, args.rhasspy_url, Path(args.backup_dir), not args.no_train)
-            print(f"installed into {args.rhasspy_url} (backup of its sentences: {backup})")
+            if backup is None:
+                print(f"already installed in {args.rhasspy_url}: {OUR_INI} is unchanged; "
+                      f"nothing sent")
+            else:
+                print(f"installed {OUR_INI} into {args.rhasspy_url}; its sentences as they were "
+                      f"are kept in {backup}" + ("" if args.no_train else "; Rhasspy is trained"))
     except InstallError as err:
         print(f"legcramp install: {err}", file=sys.stderr)
         return 1

@@ -21,11 +21,57 @@ def test_profile_install_adds_our_file_and_leaves_the_users_sentences_alone(tmp_
 
 
 def test_reinstall_backs_up_what_it_replaces(tmp_path):
+    (tmp_path / "profile.json").write_text("{}")
     (tmp_path / "intents").mkdir()
     (tmp_path / OUR_INI).write_text("old")
-    install_profile(GRAMMAR, tmp_path, now=0)
+    done = install_profile(GRAMMAR, tmp_path, now=0)
     [backup] = tmp_path.glob(".legcramp-backup-*")
     assert (backup / OUR_INI).read_text() == "old"
+    assert done.backup == backup and done.written == (OUR_INI,)
+    assert OUR_INI in done.message() and str(backup) in done.message()
+
+
+def test_reinstalling_the_same_grammar_writes_nothing_and_keeps_no_backup(tmp_path):
+    """Before: every reinstall left another .legcramp-backup-* of an identical file."""
+    (tmp_path / "sentences.ini").write_text("[GetTime]\nwhat time is it\n")
+    first = install_profile(GRAMMAR, tmp_path, now=0)
+    assert first.backup is None and first.written == (OUR_INI,)
+    again = install_profile(GRAMMAR, tmp_path, now=60)
+    assert again.written == () and again.backup is None
+    assert not list(tmp_path.glob(".legcramp-backup-*"))
+    assert "already installed" in again.message()
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: None,                                    # empty
+    lambda p: (p / "notes.txt").write_text("hello"),   # some other directory
+    lambda p: (p / "intents").mkdir(),
+])
+def test_a_directory_that_is_not_a_profile_is_refused_like_a_missing_one(tmp_path, make):
+    make(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(InstallError, match="no Rhasspy profile at"):
+        install_profile(GRAMMAR, tmp_path)
+    with pytest.raises(InstallError, match="no Rhasspy profile at"):
+        install_profile(GRAMMAR, tmp_path / "missing")
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_the_command_names_the_file_written_and_the_backup_kept(tmp_path, capsys):
+    from skill.cli import main
+
+    (tmp_path / "profile.json").write_text("{}")
+    assert main(["install", "--profile", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert OUR_INI in out and "backup" not in out and "kept" not in out
+    (tmp_path / OUR_INI).write_text("# mine, edited\n")
+    assert main(["install", "--profile", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    [backup] = tmp_path.glob(".legcramp-backup-*")
+    assert OUR_INI in out and str(backup) in out
+    assert main(["install", "--profile", str(tmp_path)]) == 0
+    assert "already installed" in capsys.readouterr().out
+    assert main(["install", "--profile", str(tmp_path / "nowhere")]) == 1
 
 
 def test_a_clash_with_the_users_intents_installs_nothing(tmp_path):
@@ -83,6 +129,16 @@ def test_http_install_refuses_a_clash_and_posts_nothing(rhasspy, tmp_path):
         with pytest.raises(InstallError):
             install_http(GRAMMAR, rhasspy, tmp_path)
         assert all(method == "GET" for method, *_ in Recorder.requests)
+    finally:
+        Recorder.sentences = {"sentences.ini": "[GetTime]\nwhat time is it\n"}
+
+
+def test_http_reinstall_of_the_same_grammar_sends_nothing(rhasspy, tmp_path):
+    Recorder.sentences = {"sentences.ini": "[GetTime]\nwhat time is it\n", OUR_INI: GRAMMAR.ini}
+    try:
+        assert install_http(GRAMMAR, rhasspy, tmp_path) is None
+        assert all(method == "GET" for method, *_ in Recorder.requests)
+        assert not list(tmp_path.iterdir())
     finally:
         Recorder.sentences = {"sentences.ini": "[GetTime]\nwhat time is it\n"}
 

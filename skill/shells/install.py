@@ -58,10 +58,35 @@ def conflicts(ours: Grammar, theirs: dict[str, str]) -> list[str]:
     return found
 
 
-def install_profile(grammar: Grammar, profile: Path, now: Optional[float] = None) -> list[Path]:
-    """Write our ini and slots into a profile directory; returns the files written."""
-    if not profile.is_dir():
-        raise InstallError(f"no Rhasspy profile at {profile}")
+PROFILE_MARKERS = ("profile.json", "sentences.ini")
+"""What a Rhasspy 2.5 profile directory holds: its settings, or its sentences."""
+
+
+@dataclass(frozen=True)
+class Installed:
+    """What an install did: the files written (relative to the profile), and where the files
+    they replaced were kept (None when nothing was replaced). Nothing written: it was there."""
+
+    profile: Path
+    written: tuple[str, ...]
+    backup: Optional[Path]
+
+    def message(self) -> str:
+        if not self.written:
+            return f"already installed in {self.profile}: {OUR_INI} is unchanged; nothing written"
+        kept = f"; the files it replaced are kept in {self.backup}" if self.backup else ""
+        return (f"installed {', '.join(self.written)} into {self.profile}{kept}; "
+                f"now train Rhasspy")
+
+
+def install_profile(grammar: Grammar, profile: Path, now: Optional[float] = None) -> Installed:
+    """Write our ini and slots into a profile directory, backing up what they replace.
+
+    Files already as they would be written are left alone, so reinstalling the same grammar
+    writes nothing and leaves no backup behind."""
+    if not any((profile / name).is_file() for name in PROFILE_MARKERS):
+        raise InstallError(f"no Rhasspy profile at {profile} (a profile directory holds "
+                           f"{' or '.join(PROFILE_MARKERS)})")
     theirs = {str(p.relative_to(profile)): p.read_text(encoding="utf-8", errors="replace")
               for p in [profile / "sentences.ini", *sorted((profile / "intents").glob("*.ini"))]
               if p.is_file()}
@@ -70,18 +95,27 @@ def install_profile(grammar: Grammar, profile: Path, now: Optional[float] = None
                  if (profile / "slots" / name).is_file() and not name.startswith("legcramp")]
     if problems:
         raise InstallError("not installed, to keep your grammar intact: " + "; ".join(problems))
-    targets = [profile / OUR_INI, *(profile / "slots" / name for name in grammar.slots)]
-    backup = profile / f".legcramp-backup-{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}"
-    for target in targets:
-        if target.exists():
-            (backup / target.parent.relative_to(profile)).mkdir(parents=True, exist_ok=True)
-            shutil.copy2(target, backup / target.relative_to(profile))
-    (profile / "intents").mkdir(exist_ok=True)
-    (profile / OUR_INI).write_text(grammar.ini, encoding="utf-8")
-    for name, values in grammar.slots.items():
-        (profile / "slots").mkdir(exist_ok=True)
-        (profile / "slots" / name).write_text("\n".join(values) + "\n", encoding="utf-8")
-    return targets
+    wanted = {OUR_INI: grammar.ini,
+              **{f"slots/{name}": "\n".join(values) + "\n" for name, values in grammar.slots.items()}}
+    changed = {name: text for name, text in wanted.items() if _read(profile / name) != text}
+    replaced = [name for name in changed if (profile / name).exists()]
+    backup = None
+    if replaced:
+        backup = profile / f".legcramp-backup-{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}"
+        for name in replaced:
+            (backup / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(profile / name, backup / name)
+    for name, text in changed.items():
+        (profile / name).parent.mkdir(exist_ok=True)
+        (profile / name).write_text(text, encoding="utf-8")
+    return Installed(profile, tuple(changed), backup)
+
+
+def _read(path: Path) -> Optional[str]:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _request(url: str, data: Optional[bytes] = None, json_body: bool = False,
@@ -98,15 +132,22 @@ def _request(url: str, data: Optional[bytes] = None, json_body: bool = False,
         raise InstallError(f"Rhasspy at {url} did not answer: {err}") from err
 
 
-def install_http(grammar: Grammar, base_url: str, backup_dir: Path, train: bool = True) -> Path:
-    """Install through Rhasspy's HTTP API; returns the backup of the sentences it saw."""
+def install_http(grammar: Grammar, base_url: str, backup_dir: Path,
+                 train: bool = True) -> Optional[Path]:
+    """Install through Rhasspy's HTTP API; returns the backup of the sentences it saw, or None
+    when Rhasspy already has this very grammar (then nothing is sent, saved or trained)."""
     base = base_url.rstrip("/")
-    theirs = json.loads(_request(f"{base}/api/sentences") or b"{}")
+    try:
+        theirs = json.loads(_request(f"{base}/api/sentences") or b"{}")
+    except ValueError as err:
+        raise InstallError("Rhasspy's /api/sentences did not return JSON files") from err
     if not isinstance(theirs, dict):
         raise InstallError("Rhasspy's /api/sentences did not return JSON files")
     problems = conflicts(grammar, theirs)
     if problems:
         raise InstallError("not installed, to keep your grammar intact: " + "; ".join(problems))
+    if theirs.get(OUR_INI) == grammar.ini and not grammar.slots:
+        return None
     backup_dir.mkdir(parents=True, exist_ok=True)
     backup = backup_dir / f"rhasspy-sentences-{time.strftime('%Y%m%d-%H%M%S')}.json"
     backup.write_text(json.dumps(theirs, indent=1), encoding="utf-8")
