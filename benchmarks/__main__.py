@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import figures, mqtt_bench, startup
+from . import figures, mqtt_bench, spoken, startup
 from .conversations import from_json
 from .procs import PYTHON, ROOT, broker
 from .report import goals, table, write_json
@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         off = offline(workdir)
         conversations = from_json(off.pop("conversations"))
         details.update(off)
+        details["spoken"] = spoken.measure()  # figure 7: chat --jsonl, before the MQTT runs
         mosquitto = broker(workdir / "broker")
         try:
             host, port, broker_pid = mosquitto.host, mosquitto.port, mosquitto.proc.pid
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     all_figures = [
         *figures.latency(mqtt), *figures.throughput(mqtt), *figures.startup(details["startup"]),
         *figures.memory(mqtt, mqtt_bench.SESSIONS), *figures.recognition(details["recognition"]),
-        *figures.dialog(details["dialog"]), figures.run_time(elapsed),
+        *figures.dialog(details["dialog"]), *spoken.figures(details["spoken"]), figures.run_time(elapsed),
     ]
     print(table(all_figures))
     print()
