@@ -10,7 +10,7 @@ def run(stdin: str, *args: str, env=None) -> subprocess.CompletedProcess:
 
 
 def test_a_person_types_and_is_answered():
-    proc = run("i'm short of breath and my calf hurts\n")
+    proc = run("i'm short of breath and my calf hurts\nyes\n")
     assert proc.returncode == 0
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("legcramp:")

@@ -45,14 +45,18 @@ def test_a_guided_stretch_reports_pauses_and_its_routine():
 
 
 def test_an_emergency_ends_at_once_with_the_configured_number():
-    out = chat(["my calf hurts and i can't catch my breath"], "--emergency-number", "112")
+    out = chat(["my calf hurts and i can't catch my breath", "yes i will"], "--emergency-number", "112")
+    advice = [o for o in out if o["disposition"]]
+    assert advice[0] is out[0] and advice[0]["disposition"] == "emergency"
+    assert "one one two" in advice[0]["say"]
+    asked = [o for o in out if o["expects_reply"]]
+    assert len(asked) == 1 and "call" in asked[0]["say"] and asked[0]["asking"] == []
     assert out[-1]["end"] and out[-1]["disposition"] == "emergency"
-    assert any("one one two" in o["say"] for o in out)
     assert out[0]["findings"]["breathless"] is True
 
 
 def test_after_the_end_the_next_line_starts_a_new_conversation():
-    out = chat(["i'm short of breath and my leg hurts", "my foot is cramping right now"])
+    out = chat(["i'm short of breath and my leg hurts", "okay", "my foot is cramping right now"])
     ends = [i for i, o in enumerate(out) if o["end"]]
     second = out[ends[0] + 1:]
     assert second and second[0]["disposition"] is None

@@ -44,8 +44,10 @@ def test_invariant_2_an_emergency_sign_ends_the_questioning_at_once(truth, said,
     state, effects = MANAGER.step(State(), Heard(report(opening)))
     advised = [e for e in effects if isinstance(e, Advised)]
     assert advised and advised[0].disposition == "emergency"
-    assert isinstance(effects[-1], End)
-    assert not any(isinstance(e, Utter) and e.expects_reply for e in effects)
+    # The questioning is over: the only thing asked is "will you call now?" (invariant 12).
+    assert state.pending is not None and state.pending.kind == "after"
+    assert not any(isinstance(e, Utter) and e.asking for e in effects)
+    assert [e for e in effects if isinstance(e, Utter) and e.expects_reply] == [effects[-1]]
 
 
 @SETTINGS
@@ -57,7 +59,7 @@ def test_invariant_2_an_emergency_aside_mid_dialog(truth, said, after, sign):
     heard = report({f: truth[f] for f in said}) or (Segment("ReportPain", {"pain_location": "calf"}),)
     for _ in range(after):
         state, effects = MANAGER.step(state, Heard(heard))
-        if state.ended:
+        if state.ended or state.disposition:  # advised already
             return
         heard = (Segment("Deny", {}),)
     state, effects = MANAGER.step(state, Heard((*heard, *report({sign: True}))))

@@ -100,7 +100,7 @@ def item_phrases(book: Phrasebook, qid: str, findings: tuple[str, ...]) -> list[
 def list_renderings(book: Phrasebook) -> Iterator[tuple[str, int, tuple[str, ...], str]]:
     """(key, variant, findings, text) for every question with items and every subset of them."""
     for qid, findings in MULTI.items():
-        keys = [f"ask.{qid}", f"reprompt.{qid}"] + (["which.cramp_safety"] if qid == "cramp_safety" else [])
+        keys = [f"ask.{qid}", f"reprompt.{qid}", f"which.{qid}"]
         for key in keys:
             for n in range(1, len(findings) + 1):
                 for subset in combinations(findings, n):
@@ -118,7 +118,7 @@ def fill(key: str) -> dict[str, str]:
 
 
 # Keys that are pieces of a sentence, spoken inside another key, so lower case is right.
-FRAGMENTS = ("grammar.", "item.", "diary.side.", "diary.when.", "weekday.", "ordinal.")
+FRAGMENTS = ("grammar.", "item.", "sign.", "diary.side.", "diary.when.", "weekday.", "ordinal.")
 
 
 def every_plain_text(book: Phrasebook) -> Iterator[tuple[str, str]]:
@@ -167,8 +167,8 @@ def test_missing_key_is_named() -> None:
 
 def test_missing_nested_key_is_named() -> None:
     data = real_data()
-    del data["item"]["emergency_screen"]["chest_pain"]
-    _raises(data, "item.emergency_screen.chest_pain")
+    del data["item"]["breathing"]["chest_pain"]
+    _raises(data, "item.breathing.chest_pain")
 
 
 def test_missing_placeholder_is_named() -> None:
@@ -465,7 +465,7 @@ def test_every_item_subset_renders_and_reads_well(book: Phrasebook) -> None:
         failures += [f"{where}: {p}" for p in ear_problems(text)]
         if not text.endswith("?"):
             failures.append(f"{where}: a question should end with a question mark")
-    assert count > 1000
+    assert count > 150  # every subset of every question of several things, in every key
     assert not failures, "\n".join(failures[:40]) + f"\n({len(failures)} problems)"
 
 
@@ -513,7 +513,7 @@ def test_magnesium_only_with_ask_a_doctor(book: Phrasebook) -> None:
 def test_spoken_numbers_not_hardcoded_emergency_numbers(book: Phrasebook) -> None:
     failures = [f"{where}: {text!r}" for where, text in every_plain_text(book)
                 if re.search(r"\b(nine one one|nine nine nine|one one two|one one one)\b", text)
-                and not where.startswith("advice.emergency")]
+                and "number" not in CONTRACT[where.split(" variant")[0]]]
     assert not failures, "say 'the emergency number'; the number itself comes from {number}:\n" + "\n".join(failures)
 
 
@@ -529,14 +529,21 @@ def test_safety_net_covers_the_warning_signs(book: Phrasebook) -> None:
             assert word in text, f"safety_net variant {v + 1} lacks {word!r}"
 
 
-def test_giving_up_ends_safely(book: Phrasebook) -> None:
-    """The manager follows a give_up line with the safety net; together they say when to get help."""
-    for key in ("misunderstood.give_up", "silence.give_up"):
+def test_giving_up_without_a_complaint_ends_with_the_red_flags(book: Phrasebook) -> None:
+    """Invariant 8: with no complaint heard, a give_up line is followed by the red flags, which
+    together say when to call for help."""
+    for key in ("misunderstood.give_up", "silence.give_up", "command.stop"):
         for v in range(book.variants(key)):
-            text = book.say(key, v).lower()
-            assert "stop" in text and "medical help" in text, key
-            together = f"{text} {book.say('safety_net').lower()}"
-            assert "emergency number" in together and "swollen" in together, key
+            together = f"{book.say(key, v)} {book.say('red_flags', number='nine one one')}".lower()
+            for word in ("breathing", "chest pain", "nine one one", "swollen"):
+                assert word in together, (key, word)
+
+
+def test_unanswered_lines_say_what_is_counted_as_possible(book: Phrasebook) -> None:
+    for key in ("misunderstood.unsure", "silence.unsure", "command.stop_unsure"):
+        for v in range(book.variants(key)):
+            text = book.say(key, v, items="chest pain")
+            assert "chest pain" in text and "safe" in text, key
 
 
 def test_the_shell_fallback_is_safe_on_its_own(book: Phrasebook) -> None:

@@ -8,19 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Union
 
-
-@dataclass(frozen=True)
-class Segment:
-    """One recognised piece of an utterance: an intent and its slots.
-
-    A local recogniser may find several segments in one sentence ("my calf is swollen and i flew
-    back yesterday"); a Hermes intent message is exactly one. Slot names are finding ids (values as
-    strings, as a grammar tags them) or one of the extra slots listed in skill/nlu/contract.py.
-    """
-
-    intent: str
-    slots: Mapping[str, str] = field(default_factory=dict)
-    text: str = ""
+from ..nlu.segment import Segment
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 Recognition (local grammar or Rhasspy) yields segments; this turns them into one Interpretation.
 Answers (yes, no, don't know, a number) only mean something against the open question, which
-`apply_answer` resolves, including the implicature of a combined question ("Any of A, B or C?"
-"Yes, B." means A and C are no).
+`apply_answer` resolves. A combined question ("A, B or C?") answered "yes, B" says nothing of A
+and C: they are asked again if they still matter (invariant 9).
 """
 from __future__ import annotations
 
@@ -11,21 +11,22 @@ import logging
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..nlu.contract import COMMAND_INTENTS, DIARY_INTENTS, KNOWLEDGE_INTENTS, REPORT_INTENTS
-from ..triage.findings import SCHEMA, UNKNOWN, InvalidFinding, Value, parse_value
+from ..nlu.contract import (AFTER_INTENTS, COMMAND_INTENTS, DIARY_INTENTS, KNOWLEDGE_INTENTS,
+                            REPORT_INTENTS)
+from ..triage.findings import EMERGENCY_SIGNS, SCHEMA, UNKNOWN, InvalidFinding, Value, parse_value
 from ..triage.questions import QUESTIONS_BY_ID, Question
 from .events import Segment
 from .state import Pending
 
 log = logging.getLogger(__name__)
 
-ANSWERS = {"Affirm": "yes", "Deny": "no", "DontKnow": "unknown"}
+ANSWERS = {"Affirm": "yes", "Deny": "no", "DontKnow": "unknown", "Hedge": "hedge"}
 
 
 @dataclass
 class Interpretation:
     findings: dict[str, Value] = field(default_factory=dict)
-    answer: Optional[str] = None  # "yes" | "no" | "unknown"
+    answer: Optional[str] = None  # "yes" | "no" | "unknown" | "hedge"
     number: Optional[int] = None
     commands: list[str] = field(default_factory=list)
     knowledge: list[Segment] = field(default_factory=list)
@@ -52,12 +53,12 @@ def interpret(segments: tuple[Segment, ...]) -> Interpretation:
                     except InvalidFinding as err:
                         log.debug("ignored slot: %s", err)
         elif segment.intent in ANSWERS:
-            result.answer = result.answer or ANSWERS[segment.intent]
+            result.answer = _later_answer(result.answer, ANSWERS[segment.intent])
         elif segment.intent == "AnswerNumber":
             raw = str(segment.slots.get("number", ""))
             if raw.isdigit():
                 result.number = int(raw)
-        elif segment.intent in COMMAND_INTENTS:
+        elif segment.intent in COMMAND_INTENTS or segment.intent in AFTER_INTENTS:
             result.commands.append(segment.intent)
         elif segment.intent in KNOWLEDGE_INTENTS:
             result.knowledge.append(segment)
@@ -68,6 +69,14 @@ def interpret(segments: tuple[Segment, ...]) -> Interpretation:
     return result
 
 
+def _later_answer(before: Optional[str], now: str) -> str:
+    """The later answer wins ("no wait, actually yes"), but a hedge beside a yes keeps the yes
+    hedged ("yes, a bit", "a bit, yes"): invariant 10 reads it as a yes after one clarification."""
+    if "hedge" in (before, now) and "yes" in (before, now):
+        return "hedge"
+    return now
+
+
 def is_positive(value: Value) -> bool:
     """A value that reports something is there (a yes, an unknown, a swollen leg)."""
     return value is True or value == UNKNOWN or value in ("one_leg", "both_legs")
@@ -75,44 +84,74 @@ def is_positive(value: Value) -> bool:
 
 @dataclass(frozen=True)
 class Answered:
-    """What an answer settled, and whether a plain yes needs a "which one?"."""
+    """What an answer settled, and what to ask next when it settled too little.
+
+    `ask_which`: a plain yes to several things ("which one?", invariant 9). `clarify`: a hedge,
+    asked once whether it is a yes (invariant 10). `one_by_one`: "I don't know" to several
+    things, taken one at a time so that only what is truly unknown counts as unknown.
+    """
 
     values: dict[str, Value]
     ask_which: bool = False
+    clarify: bool = False
+    one_by_one: bool = False
+
+
+# Pending kinds whose answer was asked about the question's findings; "item" asks only the first.
+ASKED_KINDS = ("question", "which", "clarify", "check", "item")
+
+
+def asked(pending: Pending) -> tuple[str, ...]:
+    """The findings the open question is asking about, in spoken order."""
+    return pending.asking[:1] if pending.kind == "item" else pending.asking
 
 
 def _question(pending: Pending) -> Question:
-    if pending.kind == "question":
-        return QUESTIONS_BY_ID[pending.id]
-    return QUESTIONS_BY_ID["cramp_safety" if pending.kind == "which" else "leg_signs"]
+    if pending.kind == "check":
+        return QUESTIONS_BY_ID["leg_signs"]
+    return QUESTIONS_BY_ID[pending.id]
 
 
 def apply_answer(pending: Optional[Pending], said: Interpretation) -> Answered:
-    """Values the answer gives to the open question's findings that were not stated outright."""
-    if pending is None:
+    """Values the answer gives to the open question's findings that were not stated outright.
+
+    Only what is denied is false (invariant 9): "no chest pain" answers chest pain alone, a yes
+    to one thing says nothing of the others, and both leave the rest to be asked again.
+    """
+    if pending is None or pending.kind not in ASKED_KINDS:
         return Answered({})
     question = _question(pending)
-    stated = {f for f in pending.asking if f in said.findings}
-    remaining = [f for f in pending.asking if f not in said.findings]
+    findings = asked(pending)
+    remaining = [f for f in findings if f not in said.findings]
     if not remaining:
         return Answered({})
-    named_one = any(is_positive(said.findings[f]) for f in stated)
-    if said.answer == "unknown":
-        return Answered({f: UNKNOWN for f in remaining})
-    if said.answer == "no" or (named_one and said.answer != "yes"):
+    several = len(remaining) > 1
+    if any(f in said.findings for f in findings):
+        # A yes or no said with named findings is about those: the rest stays open.
+        return Answered({})
+    if said.answer == "no":
         return Answered(_values(question.no_value, remaining))
-    if said.answer == "yes":
-        if len(pending.asking) == 1:
-            return Answered(_values(question.yes_value, remaining))
-        if named_one:
-            return Answered(_values(question.no_value, remaining))
-        if pending.kind == "question" and question.which_on_yes:
-            return Answered({}, ask_which=True)
-        # A plain yes to a combined question of one urgency: one of them is there.
+    if said.answer == "unknown":
+        if several and pending.kind == "question":
+            return Answered({}, one_by_one=True)
         return Answered({f: UNKNOWN for f in remaining})
-    if said.number is not None and len(remaining) == 1 and SCHEMA[remaining[0]].type == "int":
+    if said.answer == "hedge":
+        if pending.kind in ("clarify", "check", "which"):
+            return Answered(_values(question.hedged_value, remaining))
+        return Answered({}, clarify=True)
+    if said.answer == "yes":
+        if several and pending.kind not in ("which", "clarify") and not _all_emergency(remaining):
+            return Answered({}, ask_which=True)
+        # One thing, an emergency sign among signs that all are (no time for "which one?"),
+        # or a yes again after "which one?": each counts as there.
+        return Answered(_values(question.yes_value, remaining))
+    if said.number is not None and not several and SCHEMA[remaining[0]].type == "int":
         return Answered({remaining[0]: said.number})
     return Answered({})
+
+
+def _all_emergency(findings: list[str]) -> bool:
+    return all(f in EMERGENCY_SIGNS for f in findings)
 
 
 def _values(pick, findings: list[str]) -> dict[str, Value]:

@@ -6,37 +6,17 @@ not a silent gap at 3 a.m.
 """
 from __future__ import annotations
 
-# Questions: id -> the findings each asks about, in the order they are listed when spoken.
-# The triage core's question table (skill/triage/questions.py) uses the same ids.
-QUESTION_FINDINGS: dict[str, tuple[str, ...]] = {
-    "cramp_safety": ("breathless", "chest_pain", "coughing_blood", "fainting", "cold_pale_leg",
-                     "numb_or_weak_leg", "swelling", "redness", "warmth", "bruising"),
-    "emergency_screen": ("breathless", "chest_pain", "coughing_blood", "fainting", "fever",
-                         "cold_pale_leg", "numb_or_weak_leg"),
-    "saddle": ("saddle_numbness_or_incontinence",),
-    "leg_signs": ("swelling", "redness", "warmth", "bruising"),
-    "fever": ("fever",),
-    "duration": ("duration",),
-    "eased": ("eased_by_stretching",),
-    "eased_after_guide": ("eased_by_stretching",),
-    "location": ("pain_location",),
-    "side": ("pain_side",),
-    "recent_risks": ("recent_surgery_or_bedrest", "long_travel", "pregnant_or_postpartum"),
-    "clot_history": ("previous_clot", "cancer", "hormone_medication"),
-    "frequency": ("cramps_per_week",),
-    "medicines": ("cramp_medication", "chronic_condition"),
-    "pain_pattern": ("pain_walking_eased_by_rest", "back_pain_radiating", "recent_injury"),
-}
+from ..triage.questions import CHECKABLE, QUESTION_FINDINGS  # noqa: F401 (re-exported)
 
 RULE_IDS: tuple[str, ...] = (
     "E1", "E2", "E3", "E4", "E5", "U1", "U2", "U3", "U4", "U5",
     "D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "S",
 )
 
-# Findings for which the skill can help the person find out, once, after "I don't know".
-CHECKABLE: tuple[str, ...] = (
-    "swelling", "warmth", "redness", "bruising", "cold_pale_leg", "numb_or_weak_leg", "breathless",
-)
+DISPOSITIONS: tuple[str, ...] = ("emergency", "urgent", "doctor", "self_care")
+
+# What the person may say after the advice; each is answered per disposition.
+AFTER_REPLIES: tuple[str, ...] = ("Refuse", "CanIWait", "CanISleep", "pain_relief", "yes", "close")
 
 ROUTINES: tuple[str, ...] = (
     "calf_stretch", "foot_stretch", "hamstring_stretch", "quad_stretch", "bedtime_routine",
@@ -51,14 +31,21 @@ def _required() -> dict[str, frozenset[str]]:
     keys: dict[str, frozenset[str]] = {}
     none: frozenset[str] = frozenset()
     items = frozenset({"items"})
+    number = frozenset({"number"})
     for qid, findings in QUESTION_FINDINGS.items():
         many = len(findings) > 1
         keys[f"ask.{qid}"] = items if many else none
         keys[f"reprompt.{qid}"] = items if many else none
         if many:
+            keys[f"which.{qid}"] = items
             for finding in findings:
                 keys[f"item.{qid}.{finding}"] = none
-    keys["which.cramp_safety"] = items
+    keys["clarify.lead"] = none
+    keys["clarify.one"] = none
+    keys["clarify.eased"] = none
+    # Nouns for what could not be ruled out ("I couldn't rule out chest pain").
+    for finding in sorted({f for fs in QUESTION_FINDINGS.values() for f in fs}):
+        keys[f"sign.{finding}"] = none
     for finding in CHECKABLE:
         keys[f"check.{finding}"] = none
     for rule in RULE_IDS:
@@ -93,7 +80,19 @@ def _required() -> dict[str, frozenset[str]]:
         "command.carry_on": none,
         "misunderstood.again": none,
         "misunderstood.give_up": none,
+        "misunderstood.unsure": items,
         "silence.give_up": none,
+        "silence.again": none,
+        "silence.unsure": items,
+        "command.stop_unsure": items,
+        "command.before_advice": none,
+        "filler.wait": none,
+        "red_flags": number,
+        "red_flags_first": number,
+        "request.cannot_call": none,
+        "reason.asked_ambulance": none,
+        "knowledge.suspect_clot": none,
+        "advice.ten_minutes": none,
         "greeting.welcome": none,
         "ack.ok": none,
         # Joining words for spoken lists ("a, b, or c"): a translator may need "a, b oder c".
@@ -104,6 +103,12 @@ def _required() -> dict[str, frozenset[str]]:
         "grammar.separator": none,
         "ack.good": none,
     })
+    # The one reply after the advice (invariant 12), per disposition.
+    for level in DISPOSITIONS:
+        keys[f"after.ask.{level}"] = number if level == "emergency" else none
+        for reply in AFTER_REPLIES:
+            if (reply, level) != ("yes", "self_care"):  # a yes to the tips offer gets the tips
+                keys[f"after.{reply}.{level}"] = number
     for routine in ROUTINES:
         keys[f"guide.{routine}.intro"] = none
     count = frozenset({"count"})

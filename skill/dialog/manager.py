@@ -1,30 +1,37 @@
 """The dialog manager: `step(state, event) -> (state, effects)`, with no I/O.
 
-It decides what to say next from what was heard: apply findings and answers, end at once on an
-emergency sign (invariant 2), guide a stretch for a cramp happening now after one combined safety
-check (invariant 3), ask the next question the triage core picks (invariant 7), or advise.
-Shells (chat, hermes) turn the effects into speech, JSON lines or MQTT messages.
+It decides what to say next from what was heard, the way a nurse on a triage line would: apply
+findings and answers, end at once on an emergency sign (invariant 2), guide a stretch for a cramp
+happening now after one safety check (invariant 3), ask the next question the triage core picks
+(invariant 7), and when it cannot understand, fail safe: a miss on a several-thing question is
+asked again one thing at a time, and a conversation that cannot go on still ends with advice
+(invariant 8). The endings (advice, giving up, the one reply after the advice) are in endings.py.
+Shells (chat, hermes, wyoming) turn the effects into speech, JSON lines or messages.
 """
 from __future__ import annotations
 
 from typing import Optional
 
-from ..triage.engine import (assess, could_change, guide_allowed, next_question, settled_level,
-                             unscreened_for_guide, unsure_for_guide)
-from ..triage.findings import UNKNOWN, Disposition, Value
-from ..triage.questions import QUESTIONS_BY_ID
-from ..triage.rules import RULES_BY_ID
-from ..triage.history import Recent, cramps_per_week, from_diary, this_week
-from .events import Advised, Effect, End, Event, ForgetDiary, Heard, NotUnderstood, Silence, Utter
-from .interpret import Interpretation, apply_answer, interpret
-from .keys import CHECKABLE, QUESTION_FINDINGS
+from ..triage.engine import (could_change, guide_allowed, next_question, settled_level,
+                             unscreened_for_guide, unsure_for_guide, worth_asking)
+from ..triage.findings import EMERGENCY_SIGNS, UNKNOWN, Disposition, Value
+from ..triage.history import Recent, cramps_per_week
+from ..triage.questions import CHECKABLE, QUESTION_FINDINGS, QUESTIONS_BY_ID
+from .endings import Endings
+from .events import Effect, End, Event, ForgetDiary, Heard, NotUnderstood, Silence, Utter
+from .interpret import Answered, Interpretation, apply_answer, asked, interpret
 from .phrasebook import Phrasebook
 from .speech import Speech
 from .state import Config, Pending, State
 
 Step = tuple[State, list[Effect]]
 
-MAX_MISSES = 2
+MAX_MISSES = 3
+"""Misses in a row (not understood, or silence) before the skill advises on what it has."""
+
+# Said without a finding, these still start or steer the triage: they are a complaint.
+_TRIAGE_COMMANDS = frozenset({"Distress", "SuspectClot", "WhatShouldIDo", "Refuse", "CanIWait",
+                              "CanISleep"})
 
 # What a check that finds nothing means for each checkable finding.
 _CLEAR: dict[str, Value] = {f: "none" if f == "swelling" else False for f in CHECKABLE}
@@ -35,75 +42,153 @@ class DialogManager:
 
     def __init__(self, phrasebook: Phrasebook, config: Config = Config()) -> None:
         self.speech = Speech(phrasebook, config)
+        self.endings = Endings(self.speech)
 
     def step(self, state: State, event: Event) -> Step:
         if state.ended:
             state = State(recent=state.recent)
         state = state.with_(turn=state.turn + 1, started=True)
-        if isinstance(event, Silence):
-            return self._end_safely(state, "silence.give_up")
-        if isinstance(event, NotUnderstood):
-            return self._miss(state)
         said = interpret(event.segments) if isinstance(event, Heard) else Interpretation()
-        if said.empty:
+        if state.pending and state.pending.kind == "after":
+            return self.endings.after(state, said, self._heard_findings(state, said))
+        if isinstance(event, Silence):
+            return self._miss(state, silent=True)
+        if isinstance(event, NotUnderstood) or said.empty:
             return self._miss(state)
         return self._heard(state, said)
 
     # --- hearing -------------------------------------------------------------------------
 
     def _heard(self, state: State, said: Interpretation) -> Step:
+        """One understood utterance, in named steps: take what it says, then act on it."""
         pending = state.pending
         if pending and pending.kind == "confirm":
             return self._confirmed(state, said)
         answered = apply_answer(pending, said)
-        findings = {**state.findings, **said.findings, **answered.values}
+        state = self._take(state, said, answered)
+        check = self._check_needed(state)
+        if self._emergency(state.findings, check):
+            return self.endings.advise(state, [])
+        if "CallAmbulance" in said.commands:
+            return self.endings.advise(state, [], asked_ambulance=True)
+        if "Stop" in said.commands:
+            return self.endings.stop(state)
+        progress = bool(said.findings or answered.values or answered.ask_which
+                        or answered.clarify or answered.one_by_one)
+        if not progress:
+            if "Repeat" in said.commands:
+                return self._repeat(state)
+            if "Filler" in said.commands and not self._asked_for_something(said):
+                return self._again(state, "filler.wait")
+        lines = self._answers_to_questions(state, said)
+        state = self._opened_by(state, said)
+        if not (progress or lines or state.want_guide or self._moves_on(said)):
+            return self._miss(state)
+        state = state.with_(misses=0)
+        return self._move(state, lines, said, answered, check)
+
+    def _take(self, state: State, said: Interpretation, answered: Answered) -> State:
+        """The state with what was said and answered, and what the diary knows."""
+        pending = state.pending
+        findings = self._heard_findings(state, said)
+        findings.update(answered.values)
+        checked = state.checked | ({pending.id} if pending and pending.kind == "check" else set())
+        return state.with_(findings=findings, checked=checked,
+                           thigh_part=said.thigh_part or state.thigh_part)
+
+    @staticmethod
+    def _heard_findings(state: State, said: Interpretation) -> dict[str, Value]:
+        findings = {**state.findings, **said.findings}
         if findings and "cramps_per_week" not in findings:
             known = cramps_per_week(state.recent)  # the diary knows: not asked at night
             if known is not None:
                 findings["cramps_per_week"] = known
-        progress = bool(said.findings or answered.values or answered.ask_which)
-        checked = state.checked | ({pending.id} if pending and pending.kind == "check" else set())
-        state = state.with_(findings=findings, checked=checked,
-                            thigh_part=said.thigh_part or state.thigh_part)
+        return findings
 
-        if "Stop" in said.commands and settled_level(findings) != Disposition.EMERGENCY:
-            return self._stop(state)
-        check = self._check_needed(state)
-        if self._emergency(findings, check):
-            return self._advise(state, [])
+    @staticmethod
+    def _asked_for_something(said: Interpretation) -> bool:
+        return bool(said.knowledge or said.diary or set(said.commands) - {"Filler"})
 
+    @staticmethod
+    def _moves_on(said: Interpretation) -> bool:
+        """Said without a finding, yet it starts or steers the triage."""
+        return bool(_TRIAGE_COMMANDS & set(said.commands)
+                    or any(s.intent == "AskCrampOrClot" for s in said.knowledge))
+
+    def _opened_by(self, state: State, said: Interpretation) -> State:
+        """Distress ("ow", "help me") with nothing else known is a cramp happening now."""
+        if "Distress" in said.commands and "cramp_now" not in state.findings:
+            return state.with_(findings={**state.findings, "cramp_now": True})
+        return state
+
+    def _answers_to_questions(self, state: State, said: Interpretation) -> list[Utter]:
+        """What the person asked of us, answered before the triage goes on."""
         lines: list[Utter] = []
-        if "Repeat" in said.commands and not progress:
-            return self._repeat(state)
+        turn = state.turn
         if "WhatShouldIDo" in said.commands:
-            lines += self._so_far(state)
+            lines += self.endings.so_far(state)
         if "Help" in said.commands:
-            lines.append(self.speech.line("command.help", state.turn))
+            lines.append(self.speech.line("command.help", turn))
+        if {"Refuse", "CanIWait", "CanISleep"} & set(said.commands):
+            lines.append(self.speech.line("command.before_advice", turn))
         for segment in said.diary:
-            if segment.intent == "ForgetDiary" and state.recent is not None:
-                return self._ask(state, lines, Pending("confirm", "forget_diary", ()))
-            lines.append(self.speech.diary(segment, state.recent, state.turn))
+            if segment.intent != "ForgetDiary" or state.recent is None:
+                lines.append(self.speech.diary(segment, state.recent, turn))
+        fears_clot = "SuspectClot" in said.commands
         for segment in said.knowledge:
-            if segment.intent == "AskStretch":
-                state = state.with_(want_guide=segment.slots.get("routine") or "auto")
-            else:
-                answer = self.speech.knowledge(segment.intent, dict(segment.slots), state.turn)
+            if segment.intent == "AskCrampOrClot" and not self._complaint(state):
+                fears_clot = True  # "is it a clot?" as an opening: briefly, then the triage
+            elif segment.intent != "AskStretch":
+                answer = self.speech.knowledge(segment.intent, dict(segment.slots), turn)
                 if answer:
                     lines.append(answer)
-        if not (progress or lines or state.want_guide):
-            return self._miss(state)
-        state = state.with_(misses=0)
-        if not progress and not state.want_guide:
-            if state.pending:
-                return self._ask(state, lines, state.pending)
-            if not state.findings:  # a question asked out of the blue: answer it and close
-                return state.with_(ended=True), [*lines, End()]
+        if fears_clot:
+            lines.append(self.speech.line("knowledge.suspect_clot", turn))
+        return lines
+
+    def _move(self, state: State, lines: list[Utter], said: Interpretation,
+              answered: Answered, check: Optional[str]) -> Step:
+        """After the words are taken: confirm, check, clarify, split, or go on."""
+        if any(s.intent == "ForgetDiary" for s in said.diary) and state.recent is not None:
+            return self._ask(state, lines, Pending("confirm", "forget_diary", ()))
+        stretch = next((s for s in said.knowledge if s.intent == "AskStretch"), None)
+        if stretch is not None:
+            state = state.with_(want_guide=stretch.slots.get("routine") or "auto")
+        pending = state.pending
         if check:
             return self._ask(state, lines, Pending("check", check, (check,)))
-        if answered.ask_which and pending:
-            named = tuple(f for f in pending.asking if f not in said.findings)
-            return self._ask(state, lines, Pending("which", pending.id, named))
+        open_items = self._still_asked(state)
+        if pending and open_items:
+            if answered.ask_which:
+                return self._ask(state, lines, Pending("which", pending.id, open_items))
+            if answered.clarify:
+                return self._ask(state, lines, Pending("clarify", pending.id, open_items))
+            if answered.one_by_one:
+                return self._ask(state, lines, Pending("item", pending.id, open_items))
+        if pending and pending.kind == "item":
+            rest = tuple(f for f in pending.asking[1:] if f not in state.findings)
+            if rest and self._worth_asking(state, pending.id):
+                return self._ask(state, lines, Pending("item", pending.id, rest))
+        if not (self._complaint(state) or state.want_guide or self._moves_on(said)):
+            return self.endings.no_complaint(state, lines)
         return self._next(state, lines)
+
+    @staticmethod
+    def _still_asked(state: State) -> tuple[str, ...]:
+        pending = state.pending
+        if pending is None or pending.kind not in ("question", "which", "clarify", "item"):
+            return ()
+        return tuple(f for f in asked(pending) if f not in state.findings)
+
+    @staticmethod
+    def _worth_asking(state: State, qid: str) -> bool:
+        return worth_asking(qid, state.findings)
+
+    @staticmethod
+    def _complaint(state: State) -> bool:
+        """A leg complaint was heard: some finding, or the triage has begun."""
+        return bool(state.findings) or (state.pending is not None
+                                        and state.pending.kind != "confirm")
 
     def _check_needed(self, state: State) -> Optional[str]:
         """A finding said to be unknown that the person could find out, once each.
@@ -123,9 +208,11 @@ class DialogManager:
 
     @staticmethod
     def _emergency(findings: dict[str, Value], check: Optional[str]) -> bool:
-        """An emergency sign holds, not counting an unknown we are about to help check."""
+        """An emergency sign holds, not counting unknowns the person can still check: "I can't
+        see, it's dark" gets the light switched on, not the emergency number (invariant 10)."""
         if check:
-            findings = {k: v for k, v in findings.items() if k != check}
+            findings = {k: v for k, v in findings.items()
+                        if not (k in CHECKABLE and v == UNKNOWN)}
         return settled_level(findings) == Disposition.EMERGENCY
 
     # --- choosing the next move ----------------------------------------------------------
@@ -145,14 +232,14 @@ class DialogManager:
             elif unscreened and not urgent and "cramp_safety" not in state.checked:
                 state = state.with_(checked=state.checked | {"cramp_safety"})
                 return self._ask(state, lines, Pending("question", "cramp_safety", unscreened))
-            elif unsure_for_guide(findings) and not unscreened and not urgent:
-                # Invariant 4: still unknown after the check counts as present: say why no
-                # stretch comes, once, and let the questions settle it.
+            elif not urgent and (unscreened or unsure_for_guide(findings)):
+                # The safety check did not settle: say once why no stretch comes, and let the
+                # questions settle it (invariant 3 and 4).
                 lines.append(self.speech.line("guide.withheld", state.turn))
                 state = state.with_(want_guide=None, guided=True)
         question = next_question(findings)
         if question is None:
-            return self._advise(state, lines)
+            return self.endings.advise(state, lines)
         asking = tuple(f for f in question.findings if f not in findings)
         return self._ask(state, lines, Pending("question", question.id, asking))
 
@@ -203,45 +290,33 @@ class DialogManager:
             return state, [*effects, *more]
         return state.with_(ended=True), [*effects, End()]
 
-    # --- endings -------------------------------------------------------------------------
+    # --- not understood ------------------------------------------------------------------
 
-    def _advise(self, state: State, lines: list[Utter]) -> Step:
-        assessment = assess(state.findings)
-        advised = Advised(assessment.disposition.id, assessment.rules, dict(state.findings))
-        recent = state.recent
-        diary_week = (this_week(recent) if recent is not None and from_diary(recent)
-                      and state.findings.get("cramps_per_week") == this_week(recent) else None)
-        advice = self.speech.advice(assessment, state.turn, diary_week)
-        state = state.with_(ended=True, pending=None, disposition=assessment.disposition.id)
-        return state, [*lines, advised, *advice, End()]
-
-    def _stop(self, state: State) -> Step:
-        """Stop on request; give the advice if something urgent was heard, else the safety net."""
-        assessment = assess(state.findings)
-        ordinary = [r for r in assessment.rules if not RULES_BY_ID[r].fallback]
-        if ordinary and assessment.disposition >= Disposition.URGENT:
-            return self._advise(state, [])
-        lines = [self.speech.line("safety_net", state.turn)] if ordinary else []
-        lines.append(self.speech.line("command.stop", state.turn))
-        return state.with_(ended=True, pending=None), [*lines, End()]
-
-    def _end_safely(self, state: State, key: str) -> Step:
-        lines = [self.speech.line(key, state.turn), self.speech.line("safety_net", state.turn)]
-        return state.with_(ended=True, pending=None), [*lines, End()]
-
-    def _miss(self, state: State) -> Step:
-        """Not understood: rephrase once; the second miss in a row ends safely, never a loop."""
+    def _miss(self, state: State, silent: bool = False) -> Step:
+        """Not understood, or nothing heard: ask again more simply, a several-thing question one
+        thing at a time; after MAX_MISSES in a row, advise on what is known (invariant 8)."""
         misses = state.misses + 1
-        if misses >= MAX_MISSES:
-            return self._end_safely(state.with_(misses=misses), "misunderstood.give_up")
         state = state.with_(misses=misses)
-        sorry = [self.speech.line("misunderstood.again", state.turn)]
-        if state.pending:
-            return self._ask(state, sorry, state.pending, again=True)
-        welcome = Utter(self.speech.book.say("greeting.welcome", state.turn), expects_reply=True)
-        return state.with_(last_lines=(welcome,)), [*sorry, welcome]
+        pending = state.pending
+        complaint = self._complaint(state)
+        if misses >= (MAX_MISSES if complaint else MAX_MISSES - 1):
+            return self.endings.give_up(state, silent)
+        sorry = [self.speech.line("silence.again" if silent else "misunderstood.again", state.turn)]
+        if pending is None or pending.kind in ("confirm",):
+            welcome = Utter(self.speech.book.say("greeting.welcome", state.turn), expects_reply=True)
+            return state.with_(last_lines=(welcome,)), [*sorry, welcome]
+        items = self._still_asked(state)
+        if len(items) > 1:
+            return self._ask(state, sorry, Pending("item", pending.id, items))
+        return self._ask(state, sorry, pending, again=True)
 
-    # --- commands ------------------------------------------------------------------------
+    def _again(self, state: State, key: str) -> Step:
+        """A filler ("hang on", "um"): no miss, the question again after a moment."""
+        line = self.speech.line(key, state.turn)
+        if state.pending is None:
+            welcome = Utter(self.speech.book.say("greeting.welcome", state.turn), expects_reply=True)
+            return state, [line, welcome]
+        return self._ask(state, [line], state.pending, again=True)
 
     def _repeat(self, state: State) -> Step:
         if state.last_lines:
@@ -250,20 +325,11 @@ class DialogManager:
         welcome = Utter(self.speech.book.say("greeting.welcome", state.turn), expects_reply=True)
         return state, [*lines, welcome]
 
-    def _so_far(self, state: State) -> list[Utter]:
-        """The best advice so far, before carrying on with the questions."""
-        if not state.findings:
-            return []
-        assessment = assess(state.findings)
-        lines = [self.speech.line("command.so_far", state.turn)]
-        lines += self.speech.advice(assessment, state.turn)[:2]
-        lines.append(self.speech.line("command.carry_on", state.turn))
-        return lines
-
 
 def opening(phrasebook: Phrasebook, turn: int = 0) -> Utter:
     """What the skill says when woken with nothing said yet."""
     return Utter(phrasebook.say("greeting.welcome", turn), expects_reply=True)
 
 
-__all__ = ["DialogManager", "Config", "State", "opening", "QUESTIONS_BY_ID", "QUESTION_FINDINGS"]
+__all__ = ["DialogManager", "Config", "State", "opening", "QUESTIONS_BY_ID", "QUESTION_FINDINGS",
+           "EMERGENCY_SIGNS"]

@@ -11,7 +11,7 @@ from ..triage.engine import Assessment
 from ..triage.findings import Disposition
 from ..triage.history import Recent
 from .events import Segment, Utter
-from .keys import ORDINALS, QUESTION_FINDINGS
+from .keys import ORDINALS, QUESTION_FINDINGS, REQUIRED
 from .phrasebook import Phrasebook
 from .spoken import number_words, spell_digits
 from .state import Config, Pending
@@ -45,20 +45,46 @@ class Speech:
         return asked
 
     def _ask(self, pending: Pending, turn: int, again: bool) -> Utter:
+        asking = pending.asking
         if pending.kind == "check":
             text = self.book.say(f"check.{pending.id}", turn)
         elif pending.kind == "confirm":
             text = self.book.say("diary.forget.confirm", turn)
         elif pending.kind == "which":
-            text = self.book.say("which.cramp_safety", turn,
-                                 items=self._items("cramp_safety", pending.asking))
+            text = self.book.say(f"which.{pending.id}", turn, items=self._items(pending.id, asking))
+        elif pending.kind == "clarify":
+            text = self._clarify(pending, turn)
+        elif pending.kind == "item":
+            # One thing at a time, after a miss or "I don't know": the simple form, one item.
+            asking = asking[:1]
+            text = self.book.say(f"reprompt.{pending.id}", turn, items=self._items(pending.id, asking))
         else:
             key = f"{'reprompt' if again else 'ask'}.{pending.id}"
             if len(QUESTION_FINDINGS[pending.id]) > 1:
-                text = self.book.say(key, turn, items=self._items(pending.id, pending.asking))
+                text = self.book.say(key, turn, items=self._items(pending.id, asking))
             else:
                 text = self.book.say(key, turn)
-        return Utter(text, asking=pending.asking, expects_reply=True)
+        return Utter(text, asking=asking, expects_reply=True)
+
+    def _clarify(self, pending: Pending, turn: int) -> str:
+        """After a hedge: one short question, "is that a yes?" (invariant 10)."""
+        if len(pending.asking) > 1:
+            which = self.book.say(f"which.{pending.id}", turn,
+                                  items=self._items(pending.id, pending.asking))
+            return f"{self.book.say('clarify.lead', turn)} {which}"
+        if pending.asking == ("eased_by_stretching",):
+            return self.book.say("clarify.eased", turn)
+        return self.book.say("clarify.one", turn)
+
+    def signs(self, findings: tuple[str, ...]) -> str:
+        """What could not be ruled out, as nouns for "I couldn't rule out ..."."""
+        return self.book.join_items([self.book.say(f"sign.{f}") for f in findings])
+
+    def say(self, key: str, turn: int = 0, **params: str) -> Utter:
+        """A line, given the emergency number (digit by digit) when its words name it."""
+        if "number" in REQUIRED.get(key, ()):
+            params["number"] = spell_digits(self.config.emergency_number)
+        return Utter(self.book.say(key, turn, **params))
 
     def because(self, assessment: Assessment, turn: int, diary_week: Optional[int] = None) -> Utter:
         reasons = [self._reason(rule, diary_week) for rule in assessment.deciding[:2]]
@@ -72,11 +98,13 @@ class Speech:
             return self.book.say("reason.D2_diary", count=self.book.say(f"ordinal.{diary_week}"))
         return self.book.say("reason.D2_diary_many", count=_words(diary_week))
 
-    def advice(self, assessment: Assessment, turn: int, diary_week: Optional[int] = None) -> list[Utter]:
+    def advice(self, assessment: Assessment, turn: int, diary_week: Optional[int] = None,
+               not_eased: bool = False) -> list[Utter]:
         """The advice for a disposition, its reasons, and the safety net where it belongs.
 
         `diary_week`: this week's cramps by the diary, tonight included, when the diary (not the
-        person) supplied how often cramps come."""
+        person) supplied how often cramps come. `not_eased`: a cramp still there after the
+        guided stretch, told the ten-minute limit (triage-rules.md, Definitions; rule U3)."""
         level = assessment.disposition
         number = spell_digits(self.config.emergency_number)
         lines = []
@@ -85,11 +113,12 @@ class Speech:
         else:
             lines.append(self.line(f"advice.{level.id}", turn))
         lines.append(self.because(assessment, turn, diary_week))
+        if not_eased and level < Disposition.URGENT:
+            lines.append(self.line("advice.ten_minutes", turn))
         if "D5" in assessment.rules and level == Disposition.DOCTOR:
             lines.append(self.line("advice.medicines_note", turn))
         if level == Disposition.SELF_CARE:
-            lines += [self.line("self_care.after", turn), self.line("self_care.prevention", turn),
-                      self.line("self_care.offer_routine", turn)]
+            lines.append(self.line("self_care.after", turn))
         if level <= Disposition.DOCTOR:
             lines.append(self.line("safety_net", turn))
         return lines

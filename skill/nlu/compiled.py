@@ -36,7 +36,7 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 
-from skill.dialog.events import Segment
+from skill.nlu.segment import Segment
 from skill.nlu.automaton import DEFAULT_MAX_STATES, Automaton, CompiledGrammar, State
 from skill.nlu.contract import ANSWER_INTENTS, EXTRA_SLOTS, REPORT_INTENTS
 from skill.nlu.normalize import tokens as normalize_tokens

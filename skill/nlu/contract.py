@@ -36,6 +36,7 @@ ANSWER_INTENTS: dict[str, tuple[str, ...]] = {
     "Affirm": (),          # yes, yeah, i think so
     "Deny": (),            # no, nope, not really
     "DontKnow": (),        # i don't know, i'm not sure, i can't tell
+    "Hedge": (),           # maybe, a bit, sort of, i think so: a yes after one clarification
     "AnswerNumber": ("number",),  # a bare number: "three", "about five"
 }
 
@@ -45,6 +46,17 @@ COMMAND_INTENTS: dict[str, tuple[str, ...]] = {
     "Stop": (),            # stop, cancel, never mind, goodbye
     "WhatShouldIDo": (),   # what should i do, what do you think
     "Ready": (),           # ready, next, done, ok go on
+    "Filler": (),          # um, er, hang on, let me look: take your time, then the question again
+    "Distress": (),        # ow, help me, just help me: a cramp happening now
+    "CallAmbulance": (),   # call an ambulance, i need an ambulance: the emergency advice at once
+    "SuspectClot": (),     # i think it's a clot, is it a clot: answered briefly, then triaged
+}
+
+# Replies to the advice (invariant 12): answered without softening it.
+AFTER_INTENTS: dict[str, tuple[str, ...]] = {
+    "CanIWait": (),        # can i wait until the morning
+    "CanISleep": (),       # can i go back to sleep
+    "Refuse": (),          # i'm not going to hospital, i don't want an ambulance
 }
 
 KNOWLEDGE_INTENTS: dict[str, tuple[str, ...]] = {
@@ -53,7 +65,7 @@ KNOWLEDGE_INTENTS: dict[str, tuple[str, ...]] = {
     "AskCrampOrClot": (),     # is it a cramp or a clot
     "AskClotSigns": (),       # what are the signs of a blood clot
     "AskWhenToSeeDoctor": (), # when should i see a doctor
-    "AskRemedies": ("remedy",),  # does quinine / magnesium / tonic water help
+    "AskRemedies": ("remedy",),  # does quinine / magnesium / tonic water / ibuprofen help
     "AskStretch": ("routine",),  # how do i stretch my calf; starts a guided routine
 }
 
@@ -66,17 +78,18 @@ DIARY_INTENTS: dict[str, tuple[str, ...]] = {
 
 INTENTS: dict[str, tuple[str, ...]] = {
     **REPORT_INTENTS, **ANSWER_INTENTS, **COMMAND_INTENTS, **KNOWLEDGE_INTENTS, **DIARY_INTENTS,
+    **AFTER_INTENTS,
 }
 
 # Slots that are not findings, with their allowed values (None: digits).
 EXTRA_SLOTS: dict[str, tuple[str, ...] | None] = {
     "thigh_part": ("front", "back"),
     "number": None,
-    "remedy": ("quinine", "magnesium", "other"),
+    "remedy": ("quinine", "magnesium", "pain_relief", "other"),
     "period": ("week", "month"),
     "routine": ("calf_stretch", "foot_stretch", "hamstring_stretch", "quad_stretch", "bedtime_routine"),
 }
 
 # Intents the Hermes shell always accepts, whatever question is open.
 ALWAYS_ACCEPTED: tuple[str, ...] = ("ReportEmergency", *COMMAND_INTENTS, *KNOWLEDGE_INTENTS,
-                                    *DIARY_INTENTS)
+                                    *DIARY_INTENTS, *AFTER_INTENTS)

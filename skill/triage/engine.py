@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Container, Iterable, Optional
 
-from ..dialog.keys import QUESTION_FINDINGS
 from .conditions import EVERY, Tri
 from .findings import SCHEMA, UNKNOWN, Disposition, Findings, Value
-from .questions import DIALOG_ONLY, QUESTIONS, Question
+from .questions import DIALOG_ONLY, QUESTION_FINDINGS, QUESTIONS, QUESTIONS_BY_ID, Question
 from .rules import LONG, RULES, Rule
 
 GUIDE_SCREEN: tuple[str, ...] = QUESTION_FINDINGS["cramp_safety"]
@@ -202,6 +201,12 @@ def _next_question(items: frozenset, skip: frozenset[str]) -> Optional[Question]
         if level is not None and (best is None or level > best[0]):
             best = (level, index, question)
     return best[2] if best else None
+
+
+def worth_asking(question_id: str, findings: Findings) -> bool:
+    """Could the question (or what is left of it) still change the disposition?"""
+    question = QUESTIONS_BY_ID[question_id]
+    return _worth(question, findings, open_rules(findings)) is not None
 
 
 def could_change(findings: Findings, finding: str, value: object) -> bool:
