@@ -1,6 +1,23 @@
-"""A replayable player for "awkward conversations" (the writers' YAML of /tmp/awkward/FORMAT.md).
+"""A replayable player for "awkward conversations": hard night-time callers written by hand.
 
     uv run python -m tests.awkward FILE.yaml... [--report OUT.json] [--cmd "..."] [-v]
+
+One YAML file per writer (the format of the writers' brief, FORMAT.md):
+
+    writer: NAME
+    conversations:
+      - id: NAME-01                  # unique
+        caller: "who calls, how they talk"
+        kinds: [hedge, part_answer]  # misheard, filler, what, dark, refusal, silence, ...
+        truth: {pain_location: calf, swelling: one_leg, breathless: unknown}  # findings.yaml ids;
+                                     # anything not listed is the default of vignettes_public.yaml
+        expected: urgent             # emergency | urgent | doctor | self_care: the answer key
+        opening: "first thing the caller says"
+        answers:                     # optional, by finding: one line per time it is asked
+          swelling: ["um hang on let me look", "i think it's a bit bigger"]
+        turns: {2: "what should i do", 4: ""}   # optional, by reply number; "" is silence
+        after_advice: "can i not just wait till the morning"   # optional
+        note: "why a nurse lands on this disposition"
 
 Each conversation is played against one running `legcramp chat --jsonl` (docs/chat-jsonl.md)
 with the Skill and Oracle of the simulated patient (tests/data/patient.py). The caller:
