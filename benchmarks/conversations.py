@@ -49,6 +49,7 @@ from skill.nlu.normalize import tokens as normalize_tokens
 from skill.shells import hermes
 from skill.shells.hermes import segment_of
 from skill.shells.hermes_plan import plan
+from skill.shells.rhasspy_names import rhasspy_name
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -116,13 +117,14 @@ def nlu_message(segment: Segment, text: str) -> tuple[str, dict[str, Any]]:
     slots = [Slot(entity=name, slot_name=name, confidence=1.0, value=_slot_value(value),
                   raw_value=value, range=SlotRange(start=0, end=len(text), raw_start=0, raw_end=len(text)))
              for name, value in segment.slots.items()]
-    message = NluIntent(input=" ".join(words), intent=Intent(segment.intent, 1.0), slots=slots,
+    name = rhasspy_name(segment.intent)  # as Rhasspy names it, from the installed grammar
+    message = NluIntent(input=" ".join(words), intent=Intent(name, 1.0), slots=slots,
                         asr_tokens=[NluIntent.make_asr_tokens(words)], raw_input=text,
                         site_id="", session_id="")
     body = message.to_dict()
     for key in ("siteId", "sessionId", "customData"):
         body.pop(key, None)
-    return NluIntent.topic(intent_name=segment.intent), body
+    return NluIntent.topic(intent_name=name), body
 
 
 def hears(intent: NluIntent, recognise: Callable[[str], tuple[Segment, ...]]) -> tuple[Segment, ...]:

@@ -37,9 +37,9 @@ def skill(diary: DiaryService) -> tuple[LegcrampHermes, Wire]:
 def say(hermes: LegcrampHermes, site: str, session: str, intent: str, text: str, slots: dict,
         custom: str | None = None) -> None:
     body = {"input": text, "rawInput": text, "siteId": site, "sessionId": session, "customData": custom,
-            "intent": {"intentName": intent, "confidenceScore": 1.0},
+            "intent": {"intentName": "Legcramp" + intent, "confidenceScore": 1.0},
             "slots": [{"entity": k, "slotName": k, "value": {"value": v}} for k, v in slots.items()]}
-    hermes.receive(f"hermes/intent/{intent}", json.dumps(body).encode())
+    hermes.receive(f"hermes/intent/Legcramp{intent}", json.dumps(body).encode())
 
 
 def test_many_sites_at_once_each_leave_one_episode(tmp_path):

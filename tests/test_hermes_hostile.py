@@ -49,7 +49,7 @@ def skill(book):
 
 def pain(session: str = "s1", **extra) -> dict:
     body = {"input": "my calf hurts", "siteId": "bedroom", "sessionId": session,
-            "intent": {"intentName": "ReportPain", "confidenceScore": 1.0},
+            "intent": {"intentName": "LegcrampReportPain", "confidenceScore": 1.0},
             "slots": [{"entity": "pain_location", "slotName": "pain_location",
                        "value": {"value": "calf"}, "confidence": 1.0}]}
     body.update(extra)
@@ -66,8 +66,8 @@ def above_debug(caplog) -> list[logging.LogRecord]:
 
 
 @pytest.mark.parametrize("body", [
-    pain(intent={"intentName": "ReportPain", "confidenceScore": HUGE}),
-    pain(intent={"intentName": "ReportPain", "confidenceScore": -HUGE}),
+    pain(intent={"intentName": "LegcrampReportPain", "confidenceScore": HUGE}),
+    pain(intent={"intentName": "LegcrampReportPain", "confidenceScore": -HUGE}),
     pain(asrConfidence=HUGE),
     pain(slots=[{"entity": "pain_location", "slotName": "pain_location",
                  "value": {"value": "calf"}, "confidence": HUGE}] * 3),
@@ -75,7 +75,7 @@ def above_debug(caplog) -> list[logging.LogRecord]:
 def test_a_huge_number_is_one_warning_and_the_session_is_answered(skill, caplog, body):
     hermes, wire = skill
     caplog.set_level(logging.DEBUG, logger="legcramp")
-    hermes.mqtt_on_message(None, None, Msg("hermes/intent/ReportPain", body))
+    hermes.mqtt_on_message(None, None, Msg("hermes/intent/LegcrampReportPain", body))
     logged = above_debug(caplog)
     assert [r.levelno for r in logged] == [logging.WARNING], [r.getMessage() for r in logged]
     assert "finite" in logged[0].getMessage() and not logged[0].exc_info
@@ -87,7 +87,7 @@ def test_nan_and_infinity_are_read_as_absent(skill, caplog):
     caplog.set_level(logging.DEBUG, logger="legcramp")
     payload = json.dumps(pain(asrConfidence=1.0)).replace('"asrConfidence": 1.0',
                                                          '"asrConfidence": NaN')
-    hermes.receive("hermes/intent/ReportPain", payload.encode())
+    hermes.receive("hermes/intent/LegcrampReportPain", payload.encode())
     assert [r.levelno for r in above_debug(caplog)] == [logging.WARNING]
     assert answered(wire, "s1")
 
@@ -97,12 +97,12 @@ def test_forged_pending_naming_a_finding_is_one_warning_and_the_session_goes_on(
     with the finding) and the session ended with the fallback."""
     hermes, wire = skill
     caplog.set_level(logging.DEBUG, logger="legcramp")
-    hermes.receive("hermes/intent/ReportPain", json.dumps(pain()).encode())  # a session of ours
+    hermes.receive("hermes/intent/LegcrampReportPain", json.dumps(pain()).encode())  # a session of ours
     wire.out.clear()
     forged = json.dumps({"legcramp": 1, "pending": ["question", "swelling"], "asking": ["swelling"]})
-    hermes.receive("hermes/intent/Deny", json.dumps({
+    hermes.receive("hermes/intent/LegcrampDeny", json.dumps({
         "input": "no", "siteId": "bedroom", "sessionId": "s1", "customData": forged,
-        "intent": {"intentName": "Deny", "confidenceScore": 1.0}}).encode())
+        "intent": {"intentName": "LegcrampDeny", "confidenceScore": 1.0}}).encode())
     logged = above_debug(caplog)
     assert [r.levelno for r in logged] == [logging.WARNING], [r.getMessage() for r in logged]
     assert "swelling" not in logged[0].getMessage()
@@ -119,7 +119,7 @@ def test_an_unexpected_failure_logs_its_kind_not_its_text(skill, caplog, monkeyp
         raise KeyError(f"swelling {CANARY}")
 
     monkeypatch.setattr(hermes.manager, "step", broken)
-    hermes.mqtt_on_message(None, None, Msg("hermes/intent/ReportPain", pain()))
+    hermes.mqtt_on_message(None, None, Msg("hermes/intent/LegcrampReportPain", pain()))
     logged = above_debug(caplog)
     assert [r.levelno for r in logged] == [logging.ERROR]
     assert CANARY not in logged[0].getMessage() and "KeyError" in logged[0].getMessage()
@@ -137,7 +137,7 @@ def test_a_failure_outside_a_session_logs_its_kind_not_its_text(skill, caplog, m
         raise ValueError(f"my calf {CANARY}")
 
     monkeypatch.setattr(hermes, "receive", broken)
-    hermes.mqtt_on_message(None, None, Msg("hermes/intent/ReportPain", pain()))
+    hermes.mqtt_on_message(None, None, Msg("hermes/intent/LegcrampReportPain", pain()))
     logged = above_debug(caplog)
     assert len(logged) == 1 and CANARY not in logged[0].getMessage()
     assert logged[0].exc_info is None
@@ -147,9 +147,9 @@ def test_a_huge_number_said_as_an_answer_is_answered(skill, caplog):
     hermes, wire = skill
     caplog.set_level(logging.DEBUG, logger="legcramp")
     state = State(pending=Pending("question", "frequency", ("cramps_per_week",)), started=True)
-    hermes.receive("hermes/intent/AnswerNumber", json.dumps({
+    hermes.receive("hermes/intent/LegcrampAnswerNumber", json.dumps({
         "input": "lots", "siteId": "bedroom", "sessionId": "s9", "customData": encode(state),
-        "intent": {"intentName": "AnswerNumber", "confidenceScore": 1.0},
+        "intent": {"intentName": "LegcrampAnswerNumber", "confidenceScore": 1.0},
         "slots": [{"entity": "number", "slotName": "number", "value": {"value": HUGE}}]}).encode())
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert answered(wire, "s9")

@@ -24,8 +24,9 @@ def test_a_question_continues_the_session_with_state_filter_and_not_recognised()
     assert isinstance(message, DialogueContinueSession)
     assert message.session_id == "s1" and message.send_intent_not_recognized
     assert decode(message.custom_data) == state
-    assert "ReportEmergency" in message.intent_filter and "Stop" in message.intent_filter
-    assert set(message.intent_filter) >= {"Affirm", "Deny", "DontKnow"}
+    assert "LegcrampReportEmergency" in message.intent_filter and "LegcrampStop" in message.intent_filter
+    assert set(message.intent_filter) >= {"LegcrampAffirm", "LegcrampDeny", "LegcrampDontKnow"}
+    assert all(name.startswith("Legcramp") for name in message.intent_filter)
     assert p.steps == [] and p.then is None and p.outcome is None
 
 

@@ -4,10 +4,11 @@ from rhasspyhermes.nlu import NluIntent
 
 from skill.dialog.events import Segment
 from skill.shells.hermes import segment_of, understand
+from skill.shells.rhasspy_names import rhasspy_name
 
 
 def intent(name, slots=None, text="", confidence=1.0, raw=None):
-    return NluIntent(input=text, raw_input=raw, intent=Intent(intent_name=name, confidence_score=confidence),
+    return NluIntent(input=text, raw_input=raw, intent=Intent(intent_name=rhasspy_name(name), confidence_score=confidence),
                      slots=[Slot(entity=k, slot_name=k, value={"kind": "Unknown", "value": v}, raw_value=v)
                             for k, v in (slots or {}).items()], site_id="default", session_id="s")
 

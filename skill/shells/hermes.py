@@ -39,6 +39,7 @@ from ..nlu.contract import DIARY_INTENTS, INTENTS, KNOWLEDGE_INTENTS, REPORT_INT
 from . import hermes_wire as wire
 from .hermes_plan import Plan, plan
 from .hermes_wire import Incoming
+from .rhasspy_names import our_name, rhasspy_names
 
 if TYPE_CHECKING:
     from ..diary.service import DiaryService
@@ -54,8 +55,10 @@ MAX_TEXT = 1000
 # fallback, and a session whose end never comes (a dialogue manager that crashed, a client
 # opening sessions with our intents) must not grow it for months.
 MAX_SESSIONS = 4096
-# Intents that can start a conversation in a session that is not ours yet (a wake-word session).
-OPENING_INTENTS = frozenset({*REPORT_INTENTS, *KNOWLEDGE_INTENTS, *DIARY_INTENTS, "Help"})
+# Intents that can start a conversation in a session that is not ours yet (a wake-word session):
+# a complaint of ours or a question only ours can answer. An answer or a command ("help",
+# "stop", "yes") is another skill's business there, even with our prefix on it.
+OPENING_INTENTS = frozenset({*REPORT_INTENTS, *KNOWLEDGE_INTENTS, *DIARY_INTENTS})
 HANDLED = (NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
 Recognise = Callable[[str], tuple[Segment, ...]]
 
@@ -81,19 +84,22 @@ def understand(intent: NluIntent, recognise: Optional[Recognise]) -> tuple[Segme
         ours = recognise((intent.raw_input or intent.input or "")[:MAX_TEXT])
         if ours:
             return tuple(ours)
+    if not rhasspy.intent:  # not an intent of ours
+        return ()
     confident = (intent.intent.confidence_score or 0) > MIN_CONFIDENCE
     return (rhasspy,) if confident or is_alarming(rhasspy) else ()
 
 
 def segment_of(intent: NluIntent) -> Segment:
-    """One Hermes intent as one segment: slot name -> slot value (as a string)."""
+    """One Hermes intent as one segment: slot name -> slot value (as a string). The intent is
+    named as in skill/nlu/contract.py; one that is not ours has no name ("")."""
     slots: dict[str, str] = {}
     for slot in intent.slots or []:
         name = slot.slot_name or slot.entity
         value = slot.value.get("value") if isinstance(slot.value, dict) else None
         if isinstance(name, str) and value is not None:
             slots[name] = str(value).lower() if isinstance(value, (str, bool)) else str(value)
-    return Segment(intent.intent.intent_name, slots, intent.input or "")
+    return Segment(our_name(intent.intent.intent_name) or "", slots, intent.input or "")
 
 
 class LegcrampHermes(HermesClient):
@@ -126,7 +132,7 @@ class LegcrampHermes(HermesClient):
         self.step_sessions: dict[str, str] = {}
         self.routines: dict[str, asyncio.Task] = {}
         self.subscribed_types.update(HANDLED)
-        self.subscribe_topics(*(NluIntent.topic(intent_name=name) for name in INTENTS))
+        self.subscribe_topics(*(NluIntent.topic(intent_name=name) for name in rhasspy_names(INTENTS)))
         self.subscribe(DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
 
     # --- the message loop ----------------------------------------------------------------
@@ -180,7 +186,7 @@ class LegcrampHermes(HermesClient):
             event: Event = Heard(segments, message.input or "") if segments else NotUnderstood()
             # One of our report intents opens a conversation even when we could not trust it:
             # the person spoke to us, and is asked again rather than met with silence.
-            opens = message.intent.intent_name in OPENING_INTENTS or any(
+            opens = our_name(message.intent.intent_name) in OPENING_INTENTS or any(
                 s.intent in OPENING_INTENTS for s in segments)
         elif isinstance(message, DialogueIntentNotRecognized):
             event = NotUnderstood(message.input or "")

@@ -25,6 +25,7 @@ from ..dialog.codec import encode
 from ..dialog.events import Advised, Effect, End, Utter
 from ..dialog.state import State
 from ..nlu.contract import ALWAYS_ACCEPTED, ANSWER_INTENTS, REPORT_INTENTS
+from .rhasspy_names import rhasspy_names
 
 Message = Union[DialogueContinueSession, DialogueEndSession, DialogueStartSession]
 
@@ -46,7 +47,8 @@ class Plan:
 
 
 def intent_filter(state: State) -> list[str]:
-    """The intents that can answer the open question, plus emergencies, commands, questions."""
+    """The intents that can answer the open question, plus emergencies, commands, questions,
+    named as Rhasspy knows them (rhasspy_names)."""
     return list(_intent_filter(state.pending.asking if state.pending else ()))
 
 
@@ -58,7 +60,7 @@ def _intent_filter(asking_order: tuple[str, ...]) -> tuple[str, ...]:
     answers = [name for name in ANSWER_INTENTS
                if name != "AnswerNumber" or "cramps_per_week" in asking]
     names = [*reports, *answers, *ALWAYS_ACCEPTED]
-    return tuple(dict.fromkeys(names))
+    return tuple(rhasspy_names(dict.fromkeys(names)))
 
 
 def _text(lines: list[Utter]) -> Optional[str]:

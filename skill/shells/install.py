@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .rhasspy_names import prefixed_grammar
+
 OUR_INI = "intents/legcramp.ini"
 SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$", re.MULTILINE)
 
@@ -39,8 +41,11 @@ class Grammar:
             for path in sorted(slots_dir.iterdir()):
                 if path.is_file():
                     slots[path.name] = [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
-        header = "# legcramp: leg cramp or clot triage. Installed by `legcramp install`; edits are overwritten.\n"
-        return cls(header + (intents_dir / "sentences.ini").read_text(encoding="utf-8"), slots)
+        header = ("# legcramp: leg cramp or clot triage. Installed by `legcramp install`; edits are "
+                  "overwritten.\n# Every intent is named Legcramp...: a shared profile has one "
+                  "namespace of intents.\n")
+        ini = prefixed_grammar((intents_dir / "sentences.ini").read_text(encoding="utf-8"))
+        return cls(header + ini, slots)
 
     @property
     def intents(self) -> set[str]:

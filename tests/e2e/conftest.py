@@ -3,7 +3,8 @@
     broker           (session)  BrokerAddress(host, port) of a private mosquitto
     rhasspy_venv     (session)  RhasspyVenv: .python, .nlu, .dialogue (console scripts), .path
     graph_compiler   (session)  compile(intents_dir=INTENTS_DIR, **options) -> Path, cached by content
-    intent_graph     (session)  our grammar (intents/en) compiled: Path to the gzipped pickle
+    installed_intents (session) our grammar as `legcramp install` writes it (intents Legcramp...)
+    intent_graph     (session)  that grammar compiled: Path to the gzipped pickle
     rhasspy_stack    (function) factory: rhasspy_stack(site_ids=("default",), *, intents_dir=None,
                                 graph=None, session_timeout=30.0, sounds=False, ...) -> RhasspyStack,
                                 started; stopped at teardown
@@ -95,20 +96,36 @@ def graph_compiler(rhasspy_venv: RhasspyVenv) -> typing.Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
-def intent_graph(graph_compiler: typing.Callable[..., Path]) -> Path:
-    """Our grammar (intents/en/sentences.ini + slots/) compiled for rhasspy-nlu-hermes."""
+def installed_intents(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Our grammar as `legcramp install` puts it in a profile (intents named Legcramp...), in a
+    directory of its own: what a real Rhasspy recognises, and so what the skill subscribes to."""
+    from skill.shells.install import Grammar
+
     if not (INTENTS_DIR / "sentences.ini").is_file():
         pytest.fail(f"{INTENTS_DIR / 'sentences.ini'} does not exist: nothing to compile")
-    return graph_compiler(INTENTS_DIR)
+    grammar = Grammar.from_dir(INTENTS_DIR)
+    out = tmp_path_factory.mktemp("installed-intents")
+    (out / "sentences.ini").write_text(grammar.ini, encoding="utf-8")
+    if grammar.slots:
+        (out / "slots").mkdir()
+        for name, values in grammar.slots.items():
+            (out / "slots" / name).write_text("\n".join(values) + "\n", encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="session")
+def intent_graph(graph_compiler: typing.Callable[..., Path], installed_intents: Path) -> Path:
+    """Our grammar, as installed, compiled for rhasspy-nlu-hermes."""
+    return graph_compiler(installed_intents)
 
 
 @pytest.fixture
 def rhasspy_stack(request: pytest.FixtureRequest, broker: BrokerAddress, rhasspy_venv: RhasspyVenv,
-                  graph_compiler: typing.Callable[..., Path], tmp_path: Path
-                  ) -> typing.Iterator[typing.Callable[..., RhasspyStack]]:
+                  graph_compiler: typing.Callable[..., Path], tmp_path: Path,
+                  installed_intents: Path) -> typing.Iterator[typing.Callable[..., RhasspyStack]]:
     """Factory: start rhasspy-nlu-hermes + rhasspy-dialogue-hermes on the session broker.
 
-        stack = rhasspy_stack()                         # site "default", our grammar
+        stack = rhasspy_stack()                         # site "default", our grammar as installed
         stack = rhasspy_stack(("kitchen", "bedroom"), session_timeout=2.0)
         stack = rhasspy_stack(intents_dir=some_dir)     # another grammar (compiled, cached)
         stack = rhasspy_stack(graph=path_to_pickle)     # an already compiled graph
@@ -124,7 +141,7 @@ def rhasspy_stack(request: pytest.FixtureRequest, broker: BrokerAddress, rhasspy
     def make(site_ids: typing.Sequence[str] | None = ("default",), *, intents_dir: Path | None = None,
              graph: Path | None = None, **options: typing.Any) -> RhasspyStack:
         if graph is None:
-            intents_dir = Path(intents_dir) if intents_dir is not None else INTENTS_DIR
+            intents_dir = Path(intents_dir) if intents_dir is not None else installed_intents
             if not (intents_dir / "sentences.ini").is_file():
                 pytest.fail(f"{intents_dir / 'sentences.ini'} does not exist: nothing to compile")
             compile_options = {k: options[k] for k in ("casing", "replace_numbers", "language")

@@ -232,6 +232,6 @@ def test_our_grammar_in_the_real_nlu(rhasspy_stack):
     user = stack.user()
     session_id = user.wake()
     user.say(SENTENCE)
-    record = skill.wait_topic(f"hermes/intent/{expected[0].intent}", session_id=session_id)
+    record = skill.wait_topic(f"hermes/intent/Legcramp{expected[0].intent}", session_id=session_id)
     assert {k: str(v) for k, v in slots_of(record).items()} == dict(expected[0].slots)
     user.session_ended(session_id=session_id)

@@ -89,6 +89,7 @@ def start_skill(mosquitto: Mosquitto, tmp_path: Path) -> typing.Iterator[typing.
 from tests.e2e.conftest import (  # noqa: E402,F401
     broker,
     graph_compiler,
+    installed_intents,
     rhasspy_stack,
     rhasspy_venv,
 )

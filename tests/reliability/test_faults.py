@@ -134,12 +134,12 @@ def test_a_flood_on_one_site_never_blocks_the_others(mosquitto, conversations, s
         while not done.is_set():
             session = f"flood-{uuid.uuid4().hex}"
             body = {"input": huge_text, "rawInput": huge_text, "sessionId": session, "siteId": "flood",
-                    "intent": {"intentName": "ReportPain", "confidenceScore": 1.0}, "slots": []}
+                    "intent": {"intentName": "LegcrampReportPain", "confidenceScore": 1.0}, "slots": []}
             at = flooder.mark()
-            flooder.publish_raw("hermes/intent/ReportPain", json.dumps(body))
+            flooder.publish_raw("hermes/intent/LegcrampReportPain", json.dumps(body))
             sent["huge"] += 1
             for i in range(25):
-                flooder.publish_raw(f"hermes/intent/{'ReportPain' if i % 2 else 'Deny'}",
+                flooder.publish_raw(f"hermes/intent/Legcramp{'ReportPain' if i % 2 else 'Deny'}",
                                     b"{not json" * (1 + i * 100), wait=False)
                 sent["bad"] += 1
             flooder.wait_for(lambda r: r.get("sessionId") == session, 30, after=at,

@@ -34,6 +34,7 @@ from benchmarks.conversations import Conversation
 from skill.dialog.codec import decode
 from skill.nlu.contract import INTENTS
 from skill.shells.hermes import OPENING_INTENTS
+from skill.shells.rhasspy_names import TO_RHASSPY, our_name, rhasspy_names
 from tests.e2e.stack import Mosquitto
 from tests.reliability.harness import (
     CONTINUE,
@@ -48,7 +49,7 @@ from tests.reliability.harness import (
     report,
 )
 
-INTENT_NAMES = sorted(INTENTS)
+INTENT_NAMES = sorted(rhasspy_names(INTENTS))  # as Rhasspy names them
 INTENT = "hermes/intent/"
 TOPICS = [*(INTENT + name for name in INTENT_NAMES), NOT_RECOGNIZED, STARTED, ENDED]
 CANARY = "quokkaCANARY"  # in every hostile string: it must never reach the log
@@ -241,6 +242,7 @@ def slot(name: Any, value: Any) -> dict[str, Any]:
 
 def intent_body(name: str, session: Optional[str], site: str = "hostile", text: str = "my calf hurts",
                 slots: tuple = (), custom: Optional[str] = None) -> dict[str, Any]:
+    name = TO_RHASSPY.get(name, name) if isinstance(name, str) else name  # ours, as Rhasspy names it
     body = {"input": text, "rawInput": text, "intent": {"intentName": name, "confidenceScore": 1.0},
             "slots": list(slots), "siteId": site, "customData": custom, "id": None, "lang": None,
             "asrConfidence": None, "asrTokens": [], "wakewordId": None}
@@ -273,7 +275,7 @@ def set_path(body: dict, path: str, value: Any) -> None:
 
 def hand_picked(rig: Rig) -> Iterator[tuple[str, str, bytes, Expect]]:
     """(what, topic, payload, expectation), built lazily: some need a live session first."""
-    pain = INTENT + "ReportPain"
+    pain = INTENT + "LegcrampReportPain"
     garbage = [b"", b"not json " + CANARY.encode(), b"\xff\xfe\x00\x81", b"[" * 100_000,
                b"null", b"42", b'"' + CANARY.encode() + b'"', b"[]", b'{"input": "' + CANARY.encode(),
                b"x" * MB, b"{" * 50 + b"}" * 50, b"NaN"]
@@ -350,7 +352,7 @@ def hand_picked(rig: Rig) -> Iterator[tuple[str, str, bytes, Expect]]:
             intent_body("ReportPain", fresh(), custom=custom)), Expect(1, "")
     for custom in FOREIGN + [HUGE_CUSTOM] + CORRUPT:
         session, _ = rig.live()
-        yield f"live, customData {custom[:24]!r}", INTENT + "Deny", dumps(intent_body(
+        yield f"live, customData {custom[:24]!r}", INTENT + "LegcrampDeny", dumps(intent_body(
             "Deny", session, site="hostile-live", text="no", custom=custom)), \
             Expect(1 if custom in CORRUPT else 0, session)
     for name in ("SelfDestruct", "", "reportpain", CANARY, "Report\u0000Pain"):
@@ -389,7 +391,7 @@ def hand_picked(rig: Rig) -> Iterator[tuple[str, str, bytes, Expect]]:
     # A conversation whose sessionEnded came early (the skill forgets it) carries on from customData.
     session, custom = rig.live()
     rig.end(session)
-    yield "live after its sessionEnded", INTENT + "Deny", dumps(intent_body(
+    yield "live after its sessionEnded", INTENT + "LegcrampDeny", dumps(intent_body(
         "Deny", session, site="hostile-live", text="no", custom=custom)), Expect(0, session)
 
 
@@ -485,7 +487,7 @@ def cases(draw: st.DrawFn) -> Case:
         base: Callable[[str, str], dict] = lambda s, c: intent_body(  # noqa: E731
             name, s, site=site, text=CANARY + text, slots=tuple(slot_list), custom=c)
         text, slot_list = draw(texts), draw(slots)
-        opens = (name or topic[len(INTENT):]) in OPENING_INTENTS
+        opens = our_name(name or topic[len(INTENT):]) in OPENING_INTENTS
     else:
         text = draw(texts)
         reason = draw(st.sampled_from(["nominal", "timeout", "error", "intentNotRecognized"])

@@ -67,9 +67,9 @@ def test_info_log_holds_nothing_the_person_said_or_has(stack: RhasspyStack, star
     said, session = converse(user, outcomes)
     # Bad messages that carry health data are logged too, as one line each, without it.
     spy = stack.client(topics=(), name="bad")
-    spy.publish_raw("hermes/intent/ReportLegSigns", {"sessionId": session, "input": OPENING,
+    spy.publish_raw("hermes/intent/LegcrampReportLegSigns", {"sessionId": session, "input": OPENING,
                                                       "slots": "swelling one_leg"})
-    spy.publish_raw("hermes/intent/ReportPain", {"sessionId": "s2", "input": OPENING, "customData":
+    spy.publish_raw("hermes/intent/LegcrampReportPain", {"sessionId": "s2", "input": OPENING, "customData":
                                                  '{"legcramp": 1, "findings": {"swelling": "one_leg!"}}'})
     skill.wait_line("corrupt customData", 10)
     skill.stop()

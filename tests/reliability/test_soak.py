@@ -62,7 +62,7 @@ def test_sessions_that_never_end_do_not_grow_memory(mosquitto, start_skill):
     skill = start_skill()
     client = MqttClient(*mosquitto.address, topics=(CONTINUE, END), name="abandoner").connect()
     body = {"input": "my calf hurts", "rawInput": "my calf hurts", "siteId": "abandoned",
-            "intent": {"intentName": "ReportPain", "confidenceScore": 1.0}, "slots": []}
+            "intent": {"intentName": "LegcrampReportPain", "confidenceScore": 1.0}, "slots": []}
     rss = []
     try:
         for count in ABANDONED:
@@ -70,7 +70,7 @@ def test_sessions_that_never_end_do_not_grow_memory(mosquitto, start_skill):
                 mark = client.mark()
                 for i in range(start, min(count, start + 250)):
                     last = f"abandoned-{count}-{i}"
-                    client.publish_raw("hermes/intent/ReportPain", {**body, "sessionId": last},
+                    client.publish_raw("hermes/intent/LegcrampReportPain", {**body, "sessionId": last},
                                        wait=False)
                 client.wait_for(lambda r, s=last: r.get("sessionId") == s, 30, after=mark,
                                 what="the answer to the last opening of a batch")
