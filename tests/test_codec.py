@@ -54,7 +54,7 @@ def test_forged_or_corrupt_state_is_refused(body):
 
 @pytest.mark.parametrize("pending, asking", [
     (["question", "swelling"], ["swelling"]),        # a finding where a question id goes
-    (["question", "bruising"], ["bruising"]),
+    (["question", "redness"], ["redness"]),
     (["which", "duration_of_pain"], ["duration"]),
     (["check", "duration"], ["duration"]),           # not a sign the skill helps to check
     (["check", "swelling"], ["redness"]),            # checks one sign, not another

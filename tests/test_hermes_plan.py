@@ -30,11 +30,16 @@ def test_a_question_continues_the_session_with_state_filter_and_not_recognised()
     assert p.steps == [] and p.then is None and p.outcome is None
 
 
-def test_advice_ends_the_session_and_reports_the_outcome():
+def test_advice_keeps_the_session_for_one_reply_then_ends_it_and_reports_the_outcome():
     state, effects = turn(State(), Segment("ReportEmergency", {"breathless": "true"}))
     p = plan(effects, state, "s1", "bedroom")
     [message] = p.now
-    assert isinstance(message, DialogueEndSession) and "nine one one" in message.text
+    # Invariant 12: "Will you call now?" is listened for in the same session.
+    assert isinstance(message, DialogueContinueSession) and "nine one one" in message.text
+    assert message.text.endswith("Will you call nine one one now?")
+    after_state, after_effects = turn(state, Segment("Affirm", {}))
+    [closing] = plan(after_effects, after_state, "s1", "bedroom").now
+    assert isinstance(closing, DialogueEndSession) and "nine one one" in closing.text
     assert p.outcome["disposition"] == "emergency" and p.outcome["rules"] == ["E1"]
     assert p.outcome["siteId"] == "bedroom" and p.outcome["sessionId"] == "s1"
     assert p.outcome["findings"] == {"breathless": True}

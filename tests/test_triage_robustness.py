@@ -198,7 +198,10 @@ def test_invariants_hold_under_random_orders_and_dont_knows(truth, data):
         # 2: an emergency sign said ends the talk in that very turn, with emergency advice.
         if says_emergency(turn.heard):
             assert [e.disposition for e in turn.effects if isinstance(e, Advised)] == ["emergency"]
-            assert isinstance(turn.effects[-1], End) and not turn.asked
+            # The questioning ends: nothing more is asked about findings, only the one reply
+            # after the advice is listened for (invariant 12).
+            assert not any(u.asking for u in turn.asked), turn.asked
+            assert turn.state.ended or turn.state.pending.kind == "after", turn.state.pending
         # 3: a stretch only when screened, with no sign left unknown and nothing urgent known.
         if any(isinstance(e, Utter) and e.guide for e in turn.effects):
             assert set(GUIDE_SCREEN) <= set(known), known
@@ -232,7 +235,8 @@ def test_invariants_hold_under_random_orders_and_dont_knows(truth, data):
         assert eased_typical(truth)
     # 6: the safety net on every self-care and doctor ending.
     if advised.disposition in ("self_care", "doctor"):
-        assert SAFETY_NET & {u.text for u in talk.turns[-1].effects if isinstance(u, Utter)}
+        advice_turn = next(t for t in talk.turns if any(isinstance(e, Advised) for e in t.effects))
+        assert SAFETY_NET & {u.text for u in advice_turn.effects if isinstance(u, Utter)}
 
 
 @SETTINGS

@@ -15,7 +15,7 @@ from ..triage.history import Recent
 from ..triage.questions import QUESTIONS_BY_ID
 from .events import Utter
 from .keys import CHECKABLE, ROUTINES
-from .state import Pending, State
+from .state import MAX_MISSES, Pending, State
 
 TAG = "legcramp"
 VERSION = 1
@@ -23,10 +23,11 @@ MAX_BYTES = 16_384
 # Kinds of open question whose id is a question of the table and whose findings are among that
 # question's: asked, "which one?", asked once more after a hedge, asked one finding at a time.
 QUESTION_KINDS = ("question", "which", "clarify", "item")
-KINDS = (*QUESTION_KINDS, "check", "confirm")
+KINDS = (*QUESTION_KINDS, "check", "confirm", "after")
+# The one reply after the advice (invariant 12): the pending id is the disposition given.
+DISPOSITIONS = ("emergency", "urgent", "doctor", "self_care")
 CONFIRMS = ("forget_diary",)
 SIDES = ("left", "right", "both")
-MAX_MISSES = 2
 MAX_TURNS = 100_000
 MAX_LINE = 2_000  # characters of a line said again on "repeat"
 
@@ -114,6 +115,7 @@ def _state(body: dict[str, Any]) -> State:
         misses=_count(body.get("misses") or 0, MAX_MISSES),
         turn=_count(body.get("turn") or 0, MAX_TURNS),
         last_lines=last, recent=_recent_in(body.get("recent")),
+        disposition=pending.id if pending is not None and pending.kind == "after" else None,
     )
 
 
@@ -130,6 +132,8 @@ def _pending(raw: object, asking: tuple[str, ...]) -> Optional[Pending]:
     elif kind == "check" and ident in CHECKABLE:
         ok = asking == (ident,)
     elif kind == "confirm" and ident in CONFIRMS:
+        ok = not asking
+    elif kind == "after" and ident in DISPOSITIONS:
         ok = not asking
     else:
         ok = False

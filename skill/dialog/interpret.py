@@ -126,15 +126,17 @@ def apply_answer(pending: Optional[Pending], said: Interpretation) -> Answered:
     if not remaining:
         return Answered({})
     several = len(remaining) > 1
-    if any(f in said.findings for f in findings):
+    named = any(f in said.findings for f in findings)
+    if said.answer == "unknown":
+        if several and pending.kind == "question" and not named:
+            return Answered({}, one_by_one=True)
+        # "No redness, not sure about the rest": the rest is unknown (invariant 4 decides).
+        return Answered({f: UNKNOWN for f in remaining})
+    if named:
         # A yes or no said with named findings is about those: the rest stays open.
         return Answered({})
     if said.answer == "no":
         return Answered(_values(question.no_value, remaining))
-    if said.answer == "unknown":
-        if several and pending.kind == "question":
-            return Answered({}, one_by_one=True)
-        return Answered({f: UNKNOWN for f in remaining})
     if said.answer == "hedge":
         if pending.kind in ("clarify", "check", "which"):
             return Answered(_values(question.hedged_value, remaining))

@@ -87,6 +87,7 @@ def _required() -> dict[str, frozenset[str]]:
         "command.stop_unsure": items,
         "command.before_advice": none,
         "filler.wait": none,
+        "complaint.unclear": none,
         "red_flags": number,
         "red_flags_first": number,
         "request.cannot_call": none,

@@ -17,17 +17,15 @@ from ..triage.engine import (could_change, guide_allowed, next_question, settled
 from ..triage.findings import EMERGENCY_SIGNS, UNKNOWN, Disposition, Value
 from ..triage.history import Recent, cramps_per_week
 from ..triage.questions import CHECKABLE, QUESTION_FINDINGS, QUESTIONS_BY_ID
+from ..nlu.complaint import mentions_leg
 from .endings import Endings
 from .events import Effect, End, Event, ForgetDiary, Heard, NotUnderstood, Silence, Utter
 from .interpret import Answered, Interpretation, apply_answer, asked, interpret
 from .phrasebook import Phrasebook
 from .speech import Speech
-from .state import Config, Pending, State
+from .state import MAX_MISSES, Config, Pending, State
 
 Step = tuple[State, list[Effect]]
-
-MAX_MISSES = 3
-"""Misses in a row (not understood, or silence) before the skill advises on what it has."""
 
 # Said without a finding, these still start or steer the triage: they are a complaint.
 _TRIAGE_COMMANDS = frozenset({"Distress", "SuspectClot", "WhatShouldIDo", "Refuse", "CanIWait",
@@ -53,13 +51,14 @@ class DialogManager:
             return self.endings.after(state, said, self._heard_findings(state, said))
         if isinstance(event, Silence):
             return self._miss(state, silent=True)
+        text = event.text if isinstance(event, (Heard, NotUnderstood)) else ""
         if isinstance(event, NotUnderstood) or said.empty:
-            return self._miss(state)
-        return self._heard(state, said)
+            return self._miss(state, text=text)
+        return self._heard(state, said, text)
 
     # --- hearing -------------------------------------------------------------------------
 
-    def _heard(self, state: State, said: Interpretation) -> Step:
+    def _heard(self, state: State, said: Interpretation, text: str = "") -> Step:
         """One understood utterance, in named steps: take what it says, then act on it."""
         pending = state.pending
         if pending and pending.kind == "confirm":
@@ -82,8 +81,8 @@ class DialogManager:
                 return self._again(state, "filler.wait")
         lines = self._answers_to_questions(state, said)
         state = self._opened_by(state, said)
-        if not (progress or lines or state.want_guide or self._moves_on(said)):
-            return self._miss(state)
+        if not (progress or lines or said.knowledge or said.diary or self._moves_on(said)):
+            return self._miss(state, text=text)
         state = state.with_(misses=0)
         return self._move(state, lines, said, answered, check)
 
@@ -292,9 +291,11 @@ class DialogManager:
 
     # --- not understood ------------------------------------------------------------------
 
-    def _miss(self, state: State, silent: bool = False) -> Step:
+    def _miss(self, state: State, silent: bool = False, text: str = "") -> Step:
         """Not understood, or nothing heard: ask again more simply, a several-thing question one
         thing at a time; after MAX_MISSES in a row, advise on what is known (invariant 8)."""
+        if not self._complaint(state) and mentions_leg(text):
+            return self._leg_not_understood(state)
         misses = state.misses + 1
         state = state.with_(misses=misses)
         pending = state.pending
@@ -309,6 +310,11 @@ class DialogManager:
         if len(items) > 1:
             return self._ask(state, sorry, Pending("item", pending.id, items))
         return self._ask(state, sorry, pending, again=True)
+
+    def _leg_not_understood(self, state: State) -> Step:
+        """An opening about a leg that could not be read: a complaint all the same (invariant
+        8), so the questions begin, most urgent first, instead of "tell me again"."""
+        return self._next(state.with_(misses=0), [self.speech.line("complaint.unclear", state.turn)])
 
     def _again(self, state: State, key: str) -> Step:
         """A filler ("hang on", "um"): no miss, the question again after a moment."""

@@ -9,6 +9,10 @@ from ..triage.history import Recent
 from .events import Utter
 
 
+MAX_MISSES = 3
+"""Misses in a row (not understood, or silence) before the skill advises on what it has."""
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings a shell passes in from its command line."""
@@ -22,8 +26,11 @@ class Pending:
     """What the skill is waiting for an answer to.
 
     kind: "question" (a row of the question table), "check" (helping the person find out one
-    finding after "I don't know"), "which" (after a plain yes to a mixed combined question), or
-    "confirm" (a yes or no before doing something that cannot be undone; id names it).
+    finding after "I don't know"), "which" (after a plain yes to a question of several things),
+    "clarify" (once, after a hedge), "item" (the question's findings one at a time, after a miss
+    or "I don't know": the first is asked), "confirm" (a yes or no before doing something that
+    cannot be undone; id names it), or "after" (the one reply after the advice; id is the
+    disposition).
     `asking` is the findings still unknown when it was asked, in spoken order.
     """
 

@@ -183,7 +183,7 @@ class LegcrampHermes(HermesClient):
     def replies(self, message: Incoming) -> Iterator[Message]:
         if isinstance(message, NluIntent):
             segments = understand(message, self.recognise)
-            event: Event = Heard(segments, message.input or "") if segments else NotUnderstood()
+            event: Event = Heard(segments, message.input or "") if segments else NotUnderstood(message.input or "")
             # One of our report intents opens a conversation even when we could not trust it:
             # the person spoke to us, and is asked again rather than met with silence.
             opens = our_name(message.intent.intent_name) in OPENING_INTENTS or any(
@@ -242,7 +242,7 @@ class LegcrampHermes(HermesClient):
         assert self.diary is not None
         for effect in effects:
             if isinstance(effect, Advised):
-                self.diary.record(site_id, effect.disposition, effect.findings)
+                self.diary.record(site_id, effect.disposition, effect.findings, effect.rules)
             elif isinstance(effect, ForgetDiary):
                 self.diary.forget()
 
