@@ -49,14 +49,16 @@ def test_many_sites_at_once_each_leave_one_episode(tmp_path):
         for n in range(40):  # forty rooms, each an emergency said in one breath
             say(hermes, f"room{n}", f"s{n}", "ReportEmergency", "my calf hurts and i can't breathe",
                 {"breathless": "true", "pain_location": "calf"})
-        ends = [body for topic, body in wire.out if topic.endswith("endSession")]
-        assert len(ends) == 40  # every site answered before any write finished
+        advised = [body for topic, body in wire.out
+                   if topic.endswith("continueSession") and "nine one one now" in body["text"]]
+        assert len(advised) == 40  # every site advised before any write finished
         diary.close()
     asyncio.run(run())
     with Diary.open(tmp_path / "diary.sqlite3") as diary:
         episodes = diary.episodes()
     assert sorted(e.site for e in episodes) == sorted(f"room{n}" for n in range(40))
     assert {e.disposition for e in episodes} == {"emergency"} and not any(e.cramp for e in episodes)
+    assert all("E1" in e.rules for e in episodes)  # why: kept for the report
 
 
 def test_the_history_travels_in_custom_data_and_the_frequency_is_not_asked(tmp_path):
@@ -87,5 +89,5 @@ def test_the_history_travels_in_custom_data_and_the_frequency_is_not_asked(tmp_p
         diary.close()
         return texts
     texts = asyncio.run(run())
-    assert "fourth cramp this week" in texts[-1]
+    assert any("fourth cramp this week" in t for t in texts[-2:])  # the advice, then its reply
     assert not any("usual week" in t for t in texts)

@@ -75,6 +75,8 @@ class DialogManager:
         progress = bool(said.findings or answered.values or answered.ask_which
                         or answered.clarify or answered.one_by_one)
         if not progress:
+            if not self._complaint(state) and mentions_leg(text) and not self._moves_on(said):
+                return self._leg_not_understood(state)
             if "Repeat" in said.commands:
                 return self._repeat(state)
             if "Filler" in said.commands and not self._asked_for_something(said):
