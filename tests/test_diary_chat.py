@@ -123,7 +123,7 @@ def test_interactive_chat_keeps_the_default_diary(tmp_path):
 
 @pytest.mark.parametrize("question, expected", [
     ("how many cramps have i had this week", "three cramps written down"),
-    ("which leg gets cramps most often", "your left leg: three of your last three cramps"),
+    ("which leg gets cramps most often", "your left leg: three times out of three"),
 ])
 def test_questions_are_answered_from_the_diary_file(tmp_path, question, expected):
     path = tmp_path / "diary.sqlite3"

@@ -145,7 +145,8 @@ def test_the_dispositions_table_matches(page, history):
 def test_the_recurring_findings_are_in_plain_words(page, history):
     items = page.find("li")
     medication = sum(1 for e in history if e.findings.get("cramp_medication") is True)
-    assert items[0][2] == f"takes a medicine that can cause cramps: {medication} of {len(history)} episodes"
+    assert items[0][2] == (f"takes water pills or statins or a new medicine: {medication} of "
+                           f"{len(history)} episodes")
     assert all("_" not in text for _, _, text in items)
     assert not page.find("li", **{"data-finding": "pain_side"})
 
@@ -162,13 +163,14 @@ def test_the_episode_table_is_newest_first_and_fits_the_page(page, history):
 def parse_table(page: Page) -> list[list[str]]:
     rows, row = [], None
     start = next(i for i, (t, a, _) in enumerate(page.elements) if a.get("id") == "episodes")
-    for tag, _, text in page.elements[start + 1:]:
+    for tag, attrs, text in page.elements[start + 1:]:
         if tag == "tr":
-            row = []
-            rows.append(row)
+            row = [] if attrs.get("class") != "why" else None  # the line under each episode
+            if row is not None:
+                rows.append(row)
         elif tag == "td" and row is not None:
             row.append("".join(text))
-        elif tag not in ("th",):
+        elif tag not in ("th", "td", "em"):
             break
     return [r for r in rows if r]
 
@@ -228,3 +230,63 @@ def test_the_helper_writes_the_report_where_it_says(tmp_path, capsys):
     assert f"report: {out}" in printed and "15 Sep" in printed
     parse(out.read_text(encoding="utf-8"))
     ET.fromstring(out.with_suffix(".svg").read_text(encoding="utf-8"))
+
+
+DAY = 86400.0
+
+
+def _headline(episodes) -> str:
+    return parse(render_html(episodes, NOW, tz=UTC)).find("p", id="headline")[0][2]
+
+
+def _cramp(hours_ago: float, **findings) -> Episode:
+    return Episode.from_findings(NOW - hours_ago * 3600, "bedroom", "self_care",
+                                 {"pain_side": "left", **findings}, True)
+
+
+@pytest.mark.parametrize("hours, span", [(12, "less than a day"), (30, "2 days"),
+                                         (24 * 6, "6 days")])
+def test_a_short_diary_says_how_short_and_gives_no_weekly_rate(hours, span):
+    """Before: "(1 days)" and "about 7.0 episodes a week" from one episode of this morning."""
+    text = _headline([_cramp(hours)])
+    assert f"({span})" in text and "1 episode " in text and "1 cramp" in text
+    assert "a week" not in text and "1 days" not in text and "1 episodes" not in text
+
+
+def test_a_week_or_more_of_diary_gives_the_weekly_rate():
+    text = _headline([_cramp(24 * 13), _cramp(24)])
+    assert "(13 days)" in text and "about 1.1 episodes a week" in text
+
+
+def test_one_cramp_on_one_side_is_not_one_of_one_cramps():
+    page = parse(render_html([_cramp(5)], NOW, tz=UTC))
+    text = " ".join(t for _, _, t in page.find("p"))
+    assert "1 of 1 cramp)" in text and "1 cramps" not in text
+
+
+def _why_rows(episodes) -> list[str]:
+    page = parse(render_html(episodes, NOW, tz=UTC))
+    return [text for _, attrs, text in page.find("tr") if attrs.get("class") == "why"]
+
+
+def test_each_episode_says_why_and_what_was_answered_yes_or_not_known():
+    urgent = Episode.from_findings(
+        NOW - 3600, "bedroom", "urgent",
+        {"pain_side": "right", "pain_location": "calf", "swelling": "one_leg", "warmth": "unknown",
+         "cramp_medication": True, "chronic_condition": False, "previous_clot": "unknown"},
+        False, rules=("U1", "U2", "D5"))
+    [row] = _why_rows([urgent])
+    assert "Why: one swollen leg can mean a blood clot; warmth or redness" in row
+    assert "D5" not in row and "medicine" not in row.split("Yes:")[0]  # only the deciding ones
+    yes = row.split("Yes:")[1].split("Did not know:")[0]
+    assert "one leg swollen" in yes and "takes water pills or statins or a new medicine" in yes
+    assert "diabetes" not in row  # answered no
+    assert "Did not know: ever had a blood clot; the painful leg warm to the touch." in row
+
+
+def test_an_episode_kept_before_its_rules_were_has_them_worked_out_again():
+    old = Episode.from_findings(NOW - 3600, "bedroom", "urgent", {"swelling": "one_leg",
+                                                                   "pain_location": "calf"}, False)
+    assert old.rules == ()
+    [row] = _why_rows([old])
+    assert "one swollen leg can mean a blood clot" in row

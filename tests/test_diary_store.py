@@ -328,3 +328,27 @@ def test_forget_removes_every_episode_and_its_bytes(tmp_path):
         diary.record(episode(site="after"))
     with Diary.open(path) as diary:
         assert [e.site for e in diary.episodes()] == ["after"]
+
+
+def test_a_diary_of_schema_1_is_brought_up_to_date_and_keeps_its_episodes(tmp_path):
+    """Schema 2 keeps the rules that matched; a file written before is migrated in place."""
+    path = tmp_path / "diary.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE episodes (id INTEGER PRIMARY KEY, time REAL NOT NULL, site TEXT NOT NULL,
+            side TEXT, location TEXT, duration TEXT, disposition TEXT NOT NULL,
+            cramp INTEGER NOT NULL, findings TEXT NOT NULL);
+        CREATE INDEX episodes_time ON episodes (time);
+        INSERT INTO episodes (time, site, side, location, duration, disposition, cramp, findings)
+            VALUES (1.7e9, 'bedroom', 'left', 'calf', 'minutes', 'self_care', 1, '{"cramp_now": true}');
+        PRAGMA user_version = 1;""")
+    conn.close()
+    with Diary.open(path) as diary:
+        [old] = diary.episodes()
+        assert old.rules == () and old.findings == {"cramp_now": True}
+        diary.record(Episode.from_findings(1.7e9 + 60, "bedroom", "urgent", {"swelling": "one_leg"},
+                                           False, rules=("U1",)))
+        assert [e.rules for e in diary.episodes()] == [(), ("U1",)]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    conn.close()

@@ -14,7 +14,9 @@ from html import escape
 from typing import Optional, Sequence
 
 from .store import DISPOSITIONS, Episode
+from ..dialog.spoken import plural
 from .summary import SIDES, local_datetime, recurring_findings, summarise, weekly_by_side
+from .why import why
 
 DISPOSITION_WORDS = {
     "emergency": "call the emergency number now",
@@ -26,37 +28,42 @@ SIDE_WORDS = {"left": "left leg", "right": "right leg", "both": "both legs", "un
 SIDE_MARKS = {"left": "L", "right": "R", "both": "B", "unknown": "?"}
 DURATION_WORDS = {"seconds": "seconds", "minutes": "minutes", "over_10_minutes": "over 10 minutes",
                   "hours": "hours", "days": "days"}
+# Each says only what the skill asked about (dialogs/en/questions.yaml) or what a person says
+# unasked (the last four): a doctor reads "water pills or statins or a new medicine", not
+# "a medicine that can cause cramps", because that is all the answer covers.
 FINDING_LABELS = {
     "cramp_now": "cramp still going on while talking",
-    "muscle_knot": "a hard knot in the muscle",
-    "eased_by_stretching": "eased by stretching or walking",
-    "woke_from_sleep": "woke from sleep",
+    "eased_by_stretching": "eased by stretching, rubbing or walking on it",
     "pain_walking_eased_by_rest": "pain when walking that stops with rest",
-    "back_pain_radiating": "pain running down from the lower back",
-    "bruising": "bruising on the calf or ankle",
-    "recent_injury": "a fall, twist or strain before it began",
-    "swelling=one_leg": "swelling of one leg",
-    "swelling=both_legs": "swelling of both legs",
-    "warmth": "the skin felt warm",
-    "redness": "the skin looked red or darker",
-    "fever": "fever",
-    "breathless": "short of breath",
+    "back_pain_radiating": "pain running down from the back",
+    "bruising": "a bruise on the calf or around the inside of the ankle",
+    "recent_injury": "a fall or twist before it began",
+    "swelling": "a swollen leg",
+    "swelling=one_leg": "one leg swollen",
+    "swelling=both_legs": "both legs swollen",
+    "warmth": "the painful leg warm to the touch",
+    "redness": "the painful leg red",
+    "fever": "a fever or the shivers",
+    "breathless": "trouble breathing",
     "chest_pain": "chest pain",
-    "coughing_blood": "coughing blood",
-    "fainting": "faint or dizzy",
-    "cold_pale_leg": "a cold or pale leg or foot",
-    "numb_or_weak_leg": "a numb or weak leg",
-    "saddle_numbness_or_incontinence": "numbness in the saddle area or loss of bladder control",
-    "recent_surgery_or_bedrest": "recent operation, hospital stay or bed rest",
-    "long_travel": "a long journey sitting in the last 4 weeks",
-    "previous_clot": "a blood clot in the past",
-    "cancer": "cancer or its treatment",
-    "pregnant_or_postpartum": "pregnant or recently gave birth",
-    "hormone_medication": "hormone pill, patch, ring or HRT",
-    "cramp_medication": "takes a medicine that can cause cramps",
-    "chronic_condition": "diabetes, or kidney, liver, thyroid, nerve or circulation disease",
-    "recent_exercise": "exercise beforehand",
-    "dehydration": "a hot day, sweating, alcohol or little to drink",
+    "coughing_blood": "coughed up blood",
+    "fainting": "felt faint or dizzy",
+    "cold_pale_leg": "a foot that felt cold or looked pale",
+    "numb_or_weak_leg": "a foot that felt numb or weak",
+    "saddle_numbness_or_incontinence": "new numbness around the bottom or genitals, or new "
+                                       "trouble controlling the bladder or bowels",
+    "recent_surgery_or_bedrest": "lately an operation or bed rest",
+    "long_travel": "lately a long journey sitting down",
+    "pregnant_or_postpartum": "lately pregnant or had a baby",
+    "previous_clot": "ever had a blood clot",
+    "cancer": "cancer in the last six months",
+    "hormone_medication": "takes the pill or hormones",
+    "cramp_medication": "takes water pills or statins or a new medicine",
+    "chronic_condition": "diabetes or another long term illness",
+    "muscle_knot": "a hard knot in the muscle (said unasked)",
+    "woke_from_sleep": "woke from sleep (said unasked)",
+    "recent_exercise": "exercise beforehand (said unasked)",
+    "dehydration": "a hot day, sweating, alcohol or little to drink (said unasked)",
 }
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -218,7 +225,20 @@ th{border-bottom:.4mm solid #333}td.n{text-align:right}
 ul{margin:0;padding-left:5mm;font-size:8.5pt}.serious{font-weight:bold}
 @media print{body{padding:0}}.note,footer{color:#444;font-size:8.5pt}
 footer{margin-top:3mm;border-top:.3mm solid #ccc;padding-top:1.5mm}
-tr{break-inside:avoid}"""
+tr{break-inside:avoid}tr.why td{color:#333;font-size:8pt;padding-bottom:1mm}"""
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {plural(n, noun)}"
+
+
+def _span(days: float) -> str:
+    """How long the diary covers, in words that do not claim more than it does."""
+    if days < 1:
+        return "less than a day"
+    if days < 14:
+        return _counted(math.ceil(days), "day")
+    return f"about {round(days / 7)} weeks"
 
 
 def _headline(episodes: Sequence[Episode], now: float, tz: Optional[tzinfo]) -> list[str]:
@@ -226,19 +246,20 @@ def _headline(episodes: Sequence[Episode], now: float, tz: Optional[tzinfo]) -> 
         return ['<p class="headline" id="headline">No episodes recorded yet.</p>']
     history = summarise(episodes, now)
     first = local_datetime(min(e.time for e in episodes), tz).date()
-    days = max(history.days_covered, 7.0)
-    span = f"about {round(days / 7)} weeks" if days >= 14 else f"{math.ceil(history.days_covered)} days"
     n = len(episodes)
+    # A weekly rate from under a week of diary would be a guess dressed as a figure.
+    rate = (f", about {n / (history.days_covered / 7):.1f} episodes a week"
+            if history.days_covered >= 7 else "")
     out = [f'<p class="headline" id="headline">From {day_label(first)} to '
-           f"{day_label(local_datetime(now, tz).date(), year=True)} ({span}): "
-           f'<strong>{n} episode{"s" if n != 1 else ""}</strong> of leg pain, '
-           f"<strong>{history.cramps_total} cramp{'s' if history.cramps_total != 1 else ''}</strong>, "
-           f"about {n / (days / 7):.1f} episodes a week.</p>",
+           f"{day_label(local_datetime(now, tz).date(), year=True)} "
+           f"({_span(history.days_covered)}): "
+           f"<strong>{_counted(n, 'episode')}</strong> of leg pain, "
+           f"<strong>{_counted(history.cramps_total, 'cramp')}</strong>{rate}.</p>",
            f"<p>Cramps in the last 7 days: {history.cramps_7d}. In the last 30 days: "
            f"{history.cramps_30d}."]
     if history.most_side:
         out[-1] += (f" Most often in the {SIDE_WORDS[history.most_side]} "
-                    f"({history.most_side_count} of {history.cramps_total} cramps).")
+                    f"({history.most_side_count} of {_counted(history.cramps_total, 'cramp')}).")
     out[-1] += "</p>"
     return out
 
@@ -273,6 +294,19 @@ def _serious(episode: Episode) -> str:
     return ' class="serious"' if episode.disposition in ("emergency", "urgent") else ""
 
 
+def _why_row(episode: Episode) -> str:
+    """Under each episode: the reasons it was told, what it said yes to, what it did not know."""
+    told = why(episode, finding_label)
+    parts = []
+    if told.reasons:
+        parts.append(f"<em>Why:</em> {escape('; '.join(told.reasons))}.")
+    if told.yes:
+        parts.append(f"<em>Yes:</em> {escape('; '.join(told.yes))}.")
+    if told.not_known:
+        parts.append(f"<em>Did not know:</em> {escape('; '.join(told.not_known))}.")
+    return f'<tr class="why"><td colspan="7">{" ".join(parts) or "&ndash;"}</td></tr>'
+
+
 def _episode_table(episodes: Sequence[Episode], tz: Optional[tzinfo]) -> list[str]:
     if not episodes:
         return []
@@ -284,6 +318,7 @@ def _episode_table(episodes: Sequence[Episode], tz: Optional[tzinfo]) -> list[st
                     f"<td>{_cell(e.side, {})}</td><td>{_cell(e.location, {})}</td>"
                     f"<td>{_cell(e.duration, DURATION_WORDS)}</td><td>{'yes' if e.cramp else 'no'}</td>"
                     f"<td{_serious(e)}>{escape(_advice(e.disposition))}</td></tr>")
+        rows.append(_why_row(e))
     out = ["<section><h2>Episodes, newest first</h2>",
            '<table id="episodes"><tr><th>Date</th><th>Time</th><th>Leg</th><th>Where</th>'
            f'<th>How long</th><th>Cramp</th><th>Advice</th></tr>{"".join(rows)}</table>']

@@ -61,10 +61,12 @@ class DiaryService:
         with self._lock:
             return self._recent
 
-    def record(self, site: str, disposition: str, findings: Mapping[str, Value]) -> Future:
-        """Write the episode of a conversation that reached advice (in the background)."""
+    def record(self, site: str, disposition: str, findings: Mapping[str, Value],
+               rules: tuple[str, ...] = ()) -> Future:
+        """Write the episode of a conversation that reached advice (in the background), with
+        the rules that matched, so that a report can say why."""
         episode = Episode.from_findings(self.clock(), site, disposition, dict(findings),
-                                        is_cramp(findings, disposition))
+                                        is_cramp(findings, disposition), tuple(rules))
         return self._worker.submit(self._write, episode)
 
     def forget(self) -> Future:

@@ -31,8 +31,10 @@ Value = Union[bool, int, str]
 DISPOSITIONS = ("emergency", "urgent", "doctor", "self_care")
 """The four outcomes, most urgent first (docs/findings.yaml)."""
 
-SCHEMA_VERSION = 1
-"""PRAGMA user_version of the files this module writes; a larger one is refused."""
+SCHEMA_VERSION = 2
+"""PRAGMA user_version of the files this module writes; a larger one is refused. Version 2
+added `rules` (the rules that matched, so a report can say why the advice was given); a
+version 1 file is brought up to it when opened, its episodes with no rules recorded."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS episodes (
@@ -44,12 +46,13 @@ CREATE TABLE IF NOT EXISTS episodes (
     duration    TEXT,
     disposition TEXT    NOT NULL,
     cramp       INTEGER NOT NULL,
-    findings    TEXT    NOT NULL
+    findings    TEXT    NOT NULL,
+    rules       TEXT    NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS episodes_time ON episodes (time);
 """
 
-_COLUMNS = "time, site, side, location, duration, disposition, cramp, findings"
+_COLUMNS = "time, site, side, location, duration, disposition, cramp, findings, rules"
 
 
 def default_path() -> Path:
@@ -86,15 +89,20 @@ class Episode:
     disposition: str
     findings: Mapping[str, Value] = field(hash=False)
     cramp: bool
+    rules: tuple[str, ...] = ()
+    """The triage rules that matched (skill/triage/rules.py ids), most urgent first; empty for
+    an episode recorded before they were kept."""
 
     def __post_init__(self) -> None:
         if self.disposition not in DISPOSITIONS:
             raise ValueError(f"unknown disposition {self.disposition!r}")
         object.__setattr__(self, "findings", dict(self.findings))  # a private copy
+        object.__setattr__(self, "rules", tuple(str(r) for r in self.rules))
 
     @classmethod
     def from_findings(cls, time: float, site: str, disposition: str,
-                      findings: Mapping[str, Value], cramp: bool) -> "Episode":
+                      findings: Mapping[str, Value], cramp: bool,
+                      rules: tuple[str, ...] = ()) -> "Episode":
         """Build an episode, taking side, location and duration from the findings.
 
         "unknown" becomes None: the diary records what is known, not what was asked.
@@ -102,7 +110,7 @@ class Episode:
         return cls(time=float(time), site=site, side=_enum_finding(findings, "pain_side"),
                    location=_enum_finding(findings, "pain_location"),
                    duration=_enum_finding(findings, "duration"), disposition=disposition,
-                   findings=findings, cramp=bool(cramp))
+                   findings=findings, cramp=bool(cramp), rules=tuple(rules))
 
 
 def _message(path: Path, err: BaseException) -> str:
@@ -188,11 +196,12 @@ class Diary:
         """
         row = (episode.time, episode.site, episode.side, episode.location, episode.duration,
                episode.disposition, int(episode.cramp),
-               json.dumps(dict(episode.findings), sort_keys=True, default=str))
+               json.dumps(dict(episode.findings), sort_keys=True, default=str),
+               json.dumps(list(episode.rules)))
         with self._lock, _translated(self.path):
             with _transaction(self._conn):
                 cur = self._conn.execute(
-                    f"INSERT INTO episodes ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+                    f"INSERT INTO episodes ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
             return int(cur.lastrowid or 0)
 
     def episodes(self, since: Optional[float] = None,
@@ -261,6 +270,11 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    if conn.execute("PRAGMA user_version").fetchone()[0] == 1:
+        with _transaction(conn):
+            if conn.execute("PRAGMA user_version").fetchone()[0] == 1:
+                conn.execute("ALTER TABLE episodes ADD COLUMN rules TEXT NOT NULL DEFAULT '[]'")
+                conn.execute("PRAGMA user_version = 2")
 
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:
@@ -272,14 +286,17 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> None:
 
 def _episode(path: Path, row: tuple[Any, ...]) -> Episode:
     """A row back into an Episode; a row that does not parse means a damaged file."""
-    time, site, side, location, duration, disposition, cramp, findings = row
+    time, site, side, location, duration, disposition, cramp, findings, rules = row
     try:
         parsed = json.loads(findings)
         if not isinstance(parsed, dict):
             raise ValueError("findings is not an object")
+        matched = json.loads(rules)
+        if not isinstance(matched, list):
+            raise ValueError("rules is not a list")
         return Episode(time=float(time), site=site, side=side, location=location,
                        duration=duration, disposition=disposition, findings=parsed,
-                       cramp=bool(cramp))
+                       cramp=bool(cramp), rules=tuple(matched))
     except (TypeError, ValueError) as err:
         raise DiaryError(f"the diary at {path} has a damaged episode ({err}); "
                          "move it away to start a new one, or run with --no-diary") from err

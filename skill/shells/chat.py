@@ -82,7 +82,7 @@ class ChatSession:
             if isinstance(effect, Advised):
                 self.disposition = effect.disposition
                 if self.diary:
-                    self.diary.record("chat", effect.disposition, effect.findings)
+                    self.diary.record("chat", effect.disposition, effect.findings, effect.rules)
             elif isinstance(effect, ForgetDiary) and self.diary:
                 self.diary.forget()
             elif isinstance(effect, Utter):
