@@ -301,15 +301,16 @@ class DialogManager:
         misses = state.misses + 1
         state = state.with_(misses=misses)
         pending = state.pending
-        complaint = self._complaint(state)
-        if misses >= (MAX_MISSES if complaint else MAX_MISSES - 1):
+        # Each silence is a listener's whole timeout: once "are you still there?", then advice.
+        limit = MAX_MISSES - 1 if silent or not self._complaint(state) else MAX_MISSES
+        if misses >= limit:
             return self.endings.give_up(state, silent)
         sorry = [self.speech.line("silence.again" if silent else "misunderstood.again", state.turn)]
         if pending is None or pending.kind in ("confirm",):
             welcome = Utter(self.speech.book.say("greeting.welcome", state.turn), expects_reply=True)
             return state.with_(last_lines=(welcome,)), [*sorry, welcome]
         items = self._still_asked(state)
-        if len(items) > 1:
+        if len(items) > 1 and not silent:
             return self._ask(state, sorry, Pending("item", pending.id, items))
         return self._ask(state, sorry, pending, again=True)
 

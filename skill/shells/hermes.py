@@ -32,12 +32,13 @@ from rhasspyhermes.dialogue import (
 from rhasspyhermes.nlu import NluIntent
 
 from ..dialog.codec import BadState, decode
-from ..dialog.events import Advised, Effect, Event, ForgetDiary, Heard, NotUnderstood, Segment
+from ..dialog.events import (Advised, Effect, Event, ForgetDiary, Heard, NotUnderstood, Segment,
+                             Silence)
 from ..dialog.manager import DialogManager
 from ..dialog.state import State
 from ..nlu.contract import DIARY_INTENTS, INTENTS, KNOWLEDGE_INTENTS, REPORT_INTENTS
 from . import hermes_wire as wire
-from .hermes_plan import Plan, plan
+from .hermes_plan import Plan, plan, plan_after_silence
 from .hermes_wire import Incoming
 from .rhasspy_names import our_name, rhasspy_names
 
@@ -307,12 +308,23 @@ class LegcrampHermes(HermesClient):
             routine.cancel()
 
     def on_session_ended(self, message: DialogueSessionEnded) -> None:
-        self.sessions.pop(message.session_id, None)
+        remembered = self.sessions.pop(message.session_id, None)
         token = self.step_sessions.pop(message.session_id, None) or self.step_token(message.custom_data)
         if token and token in self.steps_done:
             self.steps_done[token].set()
         elif message.termination and str(message.termination.reason.value) == "timeout":
             log.info("a session timed out on site %s", message.site_id)
+            state = decode_safe(message.custom_data) or (remembered[0] if remembered else None)
+            if state is not None and not state.ended:
+                self.after_silence(state, message.site_id or "default")
+
+    def after_silence(self, state: State, site_id: str) -> None:
+        """Nothing heard before Rhasspy gave up: never leave the person without advice
+        (invariant 8). The skill asks once more, or advises, in a new session."""
+        state, effects = self.manager.step(state, Silence())
+        if self.diary is not None:
+            self.keep_diary(effects, site_id)
+        self.after_turn(plan_after_silence(effects, state, site_id, self.lang), site_id)
 
 
 def salvage(topic: str, payload: bytes) -> Optional[DialogueIntentNotRecognized]:

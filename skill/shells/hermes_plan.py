@@ -107,3 +107,29 @@ def _continue(state: State, session_id: str, text: Optional[str],
     return DialogueContinueSession(
         session_id=session_id, text=text, intent_filter=intent_filter(state),
         custom_data=encode(state), send_intent_not_recognized=True, lang=lang)
+
+
+def plan_after_silence(effects: list[Effect], state: State, site_id: str,
+                       lang: Optional[str] = None) -> Plan:
+    """The turn after a session of ours timed out: Rhasspy has ended that session, so what the
+    skill says ("are you still there?", or the advice with what went unanswered, invariant 8)
+    goes out in a new session on the same site: an action that listens when a reply is
+    expected, else a notification."""
+    result = Plan()
+    utters = [e for e in effects if isinstance(e, Utter)]
+    for effect in effects:
+        if isinstance(effect, Advised):
+            result.outcome = {
+                "siteId": site_id, "sessionId": "", "disposition": effect.disposition,
+                "rules": list(effect.rules), "findings": dict(effect.findings), "time": time.time(),
+            }
+    text = _text(utters) or ""
+    if any(isinstance(e, End) for e in effects) or not any(u.expects_reply for u in utters):
+        result.then = DialogueStartSession(init=DialogueNotification(text=text), site_id=site_id,
+                                           lang=lang)
+    else:
+        result.then = DialogueStartSession(
+            init=DialogueAction(can_be_enqueued=True, text=text, intent_filter=intent_filter(state),
+                                send_intent_not_recognized=True),
+            site_id=site_id, custom_data=encode(state), lang=lang)
+    return result
