@@ -16,6 +16,7 @@ import ssl
 import subprocess
 import time
 import typing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -110,10 +111,20 @@ def broker_refusals(broker: Mosquitto, since: int) -> int:
     return text.count("not authorised") + text.count("bad user name or password")
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """How a refused start went, as measured: its one line, exit status, lines, seconds."""
+
+    line: str
+    code: int
+    lines: int
+    seconds: float
+
+
 def refused_once(secure: Secure, start_skill, *args: str, env: typing.Optional[dict] = None,
-                 port: typing.Optional[int] = None, because: tuple[str, ...]) -> str:
+                 port: typing.Optional[int] = None, because: tuple[str, ...]) -> Refusal:
     """Run the skill to its exit: status 1 within seconds, and exactly one line that is not
-    an INFO or DEBUG log record, which names the cause. That line."""
+    an INFO or DEBUG log record, which names the cause."""
     skill: Skill = start_skill(*args, broker=("127.0.0.1", port or secure.broker.port), env=env,
                                ready=False)
     started = time.monotonic()
@@ -126,7 +137,7 @@ def refused_once(secure: Secure, start_skill, *args: str, env: typing.Optional[d
     assert len(said) == 1, said
     assert said[0].startswith("legcramp hermes: ") and any(b in said[0] for b in because), said
     assert "Traceback" not in skill.log() and PASSWORD not in skill.log() and WRONG not in skill.log()
-    return said[0]
+    return Refusal(said[0], code, len(said), round(elapsed, 2))
 
 
 def test_right_password_from_a_file_or_the_environment_never_on_the_command_line(
@@ -138,30 +149,39 @@ def test_right_password_from_a_file_or_the_environment_never_on_the_command_line
     from_env = start_skill("--username", USER, broker=("127.0.0.1", port),
                            env={**os.environ, "LEGCRAMP_MQTT_PASSWORD": PASSWORD})
     answers_a_turn(port, conversations)
-    for skill in (from_file, from_env):
+    skills = (from_file, from_env)
+    running = sum(skill.proc.poll() is None for skill in skills)
+    in_cmdline = sum(PASSWORD in cmdline(skill.pid) for skill in skills)
+    in_log = sum(PASSWORD in skill.log() for skill in skills)
+    report("security_password", running_after_a_turn=running, password_in_cmdline=in_cmdline,
+           password_in_log=in_log)
+    for skill in skills:
         assert skill.proc.poll() is None
         assert PASSWORD not in cmdline(skill.pid), cmdline(skill.pid)
         assert "--username" in cmdline(skill.pid)  # the check reads the right process
         assert PASSWORD not in skill.log()
-    report("security_password", logins=2, served=2, password_in_cmdline=0)
 
 
 def test_a_wrong_login_is_one_clear_error_and_no_retry(secure: Secure, start_skill):
     cases = [("--username", USER, "--password-file", str(secure.wrong_file)),
              ("--username", "mallory", "--password-file", str(secure.password_file)),
              ()]  # anonymous, on a broker that wants a login
-    lines = []
+    refusals, tries = [], []
     for args in cases:
         mark = secure.broker.log_path.stat().st_size
-        lines.append(refused_once(secure, start_skill, *args,
-                                  because=("not authorised", "bad user name or password")))
+        refusals.append(refused_once(secure, start_skill, *args,
+                                     because=("not authorised", "bad user name or password")))
         time.sleep(0.3)  # the broker has logged the refusal
-        assert broker_refusals(secure.broker, mark) == 1, "a retry, or no attempt at all"
-    lines.append(refused_once(secure, start_skill, "--username", USER, "--password-file",
-                              str(secure.workdir / "no-such-file"), because=("password file",)))
-    lines.append(refused_once(secure, start_skill, "--password-file", str(secure.password_file),
-                              because=("without --username",)))
-    report("security_refused", cases=len(lines), exit_status=1, lines_each=1, retries=0)
+        tries.append(broker_refusals(secure.broker, mark))
+        assert tries[-1] == 1, "a retry, or no attempt at all"
+    refusals.append(refused_once(secure, start_skill, "--username", USER, "--password-file",
+                                 str(secure.workdir / "no-such-file"), because=("password file",)))
+    refusals.append(refused_once(secure, start_skill, "--password-file", str(secure.password_file),
+                                 because=("without --username",)))
+    report("security_refused", cases=len(refusals),
+           exit_statuses=sorted({r.code for r in refusals}),
+           lines_each=sorted({r.lines for r in refusals}), logins_tried_per_refusal=tries,
+           slowest_exit_s=max(r.seconds for r in refusals))
 
 
 def test_tls_with_the_right_ca_connects_and_an_untrusted_one_is_one_clear_error(
@@ -170,11 +190,13 @@ def test_tls_with_the_right_ca_connects_and_an_untrusted_one_is_one_clear_error(
     login_args = ("--username", USER, "--password-file", str(secure.password_file), "--tls")
     skill = start_skill(*login_args, "--tls-ca-certs", str(secure.ca), broker=("127.0.0.1", tls_port))
     answers_a_turn(tls_port, conversations, ca=secure.ca)
+    served = skill.proc.poll() is None
     skill.stop()
-    line = refused_once(secure, start_skill, *login_args, "--tls-ca-certs", str(secure.untrusted_ca),
-                        port=tls_port,
-                        because=("CERTIFICATE_VERIFY_FAILED", "certificate verify failed"))
+    untrusted = refused_once(secure, start_skill, *login_args, "--tls-ca-certs",
+                             str(secure.untrusted_ca), port=tls_port,
+                             because=("CERTIFICATE_VERIFY_FAILED", "certificate verify failed"))
     plain = refused_once(secure, start_skill, *login_args[:-1], port=tls_port,
                          because=("add --tls",))
-    report("security_tls", trusted_served=1, untrusted_refused=1, plain_to_tls_refused=1,
-           line=repr(line), plain_line=repr(plain))
+    report("security_tls", trusted_served_a_turn=served, untrusted_exit=untrusted.code,
+           plain_to_tls_exit=plain.code, line=repr(untrusted.line), plain_line=repr(plain.line))
+    assert served
