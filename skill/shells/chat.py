@@ -1,103 +1,24 @@
 """`legcramp chat`: the terminal shell, interactive or JSON lines (docs/chat-jsonl.md).
 
-A thin loop: read a line, recognise it with our own grammar, step the dialog manager, and turn
-effects into printed (or spoken) lines. Exceptions are caught once per line, logged, and answered
-with a safe spoken fallback: a bad line never ends the program or loses the conversation.
+A thin loop: read a line and hand it to a Session (session.py, shared with `legcramp wyoming`),
+which recognises it with our own grammar, steps the dialog manager and renders the effects as
+Lines; print (or speak) them. A bad line is answered with the safe fallback there: it never ends
+the program or loses the conversation.
 """
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import subprocess
-import sys
 import time
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Callable, Optional
+from typing import IO, Callable
 
-from ..dialog.events import Advised, Effect, End, ForgetDiary, Heard, NotUnderstood, Utter
-from ..dialog.manager import DialogManager
-from ..dialog.state import State
+from .session import Line, Recognise, Session
 
-if TYPE_CHECKING:
-    from ..diary.service import DiaryService
+__all__ = ["ChatSession", "Line", "Recognise", "Speaker", "run_interactive", "run_jsonl"]
 
-log = logging.getLogger(__name__)
-
-Recognise = Callable[[str], tuple]
-
-
-@dataclass
-class Line:
-    """One JSON line of chat-jsonl.md."""
-
-    say: str
-    expects_reply: bool
-    asking: list[str]
-    findings: dict
-    disposition: Optional[str]
-    guide: Optional[str]
-    pause_s: float
-    end: bool
-
-
-class ChatSession:
-    """Feeds utterances to the dialog manager and renders its effects as Lines."""
-
-    def __init__(self, manager: DialogManager, recognise: Recognise, fallback: str,
-                 diary: Optional["DiaryService"] = None) -> None:
-        self.manager = manager
-        self.recognise = recognise
-        self.fallback = fallback
-        self.diary = diary
-        self.state = self._new()
-        self.disposition: Optional[str] = None
-
-    def _new(self) -> State:
-        if self.diary is None:
-            return State()
-        self.diary.wait()  # the initial read, or the last conversation's write (bounded)
-        return State(recent=self.diary.recent())
-
-    def hear(self, text: str) -> list[Line]:
-        if self.state.ended or not self.state.started:
-            self.state, self.disposition = self._new(), None
-        try:
-            segments = self.recognise(text)
-            event = Heard(tuple(segments), text) if segments else NotUnderstood(text)
-            self.state, effects = self.manager.step(self.state, event)
-        except Exception as err:  # one place per message: answer safely, keep the conversation
-            # Only the kind of failure above debug: its text can hold what was said.
-            log.error("could not handle a line; answered with the safe fallback (%s)",
-                      type(err).__name__)
-            log.debug("the failure was", exc_info=err)
-            utter = Utter(self.fallback, expects_reply=not self.state.ended)
-            effects = [utter] if not self.state.ended else [utter, End()]
-        return self._render(effects)
-
-    def _render(self, effects: list[Effect]) -> list[Line]:
-        lines: list[Line] = []
-        ended = any(isinstance(e, End) for e in effects)
-        for effect in effects:
-            if isinstance(effect, Advised):
-                self.disposition = effect.disposition
-                if self.diary:
-                    self.diary.record("chat", effect.disposition, effect.findings, effect.rules)
-            elif isinstance(effect, ForgetDiary) and self.diary:
-                self.diary.forget()
-            elif isinstance(effect, Utter):
-                lines.append(Line(
-                    say=effect.text, expects_reply=effect.expects_reply, asking=list(effect.asking),
-                    findings=dict(self.state.findings), disposition=self.disposition,
-                    guide=effect.guide, pause_s=effect.pause_s, end=False,
-                ))
-        if ended and lines:
-            lines[-1].end = True
-            lines[-1].expects_reply = False
-        if ended and self.diary:
-            self.diary.wait()  # the next conversation hears about this one (bounded: a locked
-            # diary gives up after its timeout and is logged, never raised)
-        return lines
+ChatSession = Session
+"""A terminal conversation: the shared Session, written to the diary as site "chat"."""
 
 
 class Speaker:
