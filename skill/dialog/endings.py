@@ -115,8 +115,7 @@ class Endings:
             return self.advise(state.with_(findings=new), [])
         key = self._reply_key(said, level)
         if key == "after.tips":
-            lines = [self.speech.line("self_care.prevention", turn),
-                     self.speech.line("self_care.offer_routine", turn)]
+            lines = [self.speech.line("self_care.prevention", turn)]
         else:
             lines = [self.speech.say(key, turn)]
         return state.with_(ended=True, pending=None), [*lines, End()]

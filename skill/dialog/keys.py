@@ -60,7 +60,6 @@ def _required() -> dict[str, frozenset[str]]:
         "safety_net": none,
         "self_care.after": none,
         "self_care.prevention": none,
-        "self_care.offer_routine": none,
         "knowledge.causes": none,
         "knowledge.prevention": none,
         "knowledge.cramp_or_clot": none,

@@ -75,7 +75,8 @@ class DialogManager:
         progress = bool(said.findings or answered.values or answered.ask_which
                         or answered.clarify or answered.one_by_one)
         if not progress:
-            if not self._complaint(state) and mentions_leg(text) and not self._moves_on(said):
+            if (not self._complaint(state) and mentions_leg(text)
+                    and not (self._moves_on(said) or self._asked_for_something(said))):
                 return self._leg_not_understood(state)
             if "Repeat" in said.commands:
                 return self._repeat(state)
@@ -241,7 +242,7 @@ class DialogManager:
         question = next_question(findings)
         if question is None:
             return self.endings.advise(state, lines)
-        asking = tuple(f for f in question.findings if f not in findings)
+        asking = question.asks(findings)
         return self._ask(state, lines, Pending("question", question.id, asking))
 
     def _guide(self, state: State, lines: list[Utter]) -> Step:

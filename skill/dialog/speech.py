@@ -112,7 +112,8 @@ class Speech:
             lines.append(self.line("advice.emergency", turn, number=number))
         else:
             lines.append(self.line(f"advice.{level.id}", turn))
-        lines.append(self.because(assessment, turn, diary_week))
+        if level != Disposition.SELF_CARE:  # self-care has one reason, said in its advice
+            lines.append(self.because(assessment, turn, diary_week))
         if not_eased and level < Disposition.URGENT:
             lines.append(self.line("advice.ten_minutes", turn))
         if "D5" in assessment.rules and level == Disposition.DOCTOR:

@@ -6,10 +6,13 @@ engine.next_question): urgency comes from the rules a question's findings can st
 table order breaks ties, so the rows are in order of danger. `when` narrows a question to where a
 clinician would ask it. Question ids match dialogs/<lang> (`ask.<id>`).
 
-Invariant 9 (the rule of three of voice design): a question names at most three findings, the
-most dangerous first, on one theme. The emergency screen is therefore three short questions
-(breathing and chest; coughing blood and fainting; the foot's blood supply), not one list of
-seven; tests/test_questions.py holds every row to this.
+Invariant 9 (the rule of three of voice design): a question names at most three findings at a
+time, the most dangerous first, on one theme. The emergency screen is therefore three short
+questions (breathing and chest; coughing blood and fainting; the foot's blood supply), not one
+list of seven. A row may hold a fourth finding of its theme (how the leg looks): it is named
+only once one of the first three is known, or the next time the question is asked, so a cramp
+whose swelling was checked before the stretch hears "red, warm, or bruised?" in one question.
+tests/test_questions.py holds every row to this.
 """
 from __future__ import annotations
 
@@ -44,6 +47,11 @@ class Question:
             return self.no[finding]
         return False if SCHEMA[finding].type == "bool" else None
 
+    def asks(self, findings: Mapping[str, Value]) -> tuple[str, ...]:
+        """What this question names now: its findings not yet known, at most MAX_THINGS of them
+        (invariant 9); the rest are named the next time it is asked."""
+        return tuple(f for f in self.findings if f not in findings)[:MAX_THINGS]
+
     def hedged_value(self, finding: str) -> Optional[Value]:
         """What a hedge ("a bit", "sort of") still means after one clarification (invariant 10):
         a sign is there, and easing has not happened. None where a hedge is no answer."""
@@ -66,11 +74,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question("foot", ("cold_pale_leg", "numb_or_weak_leg")),
     # Cauda equina presents with back or sciatic pain (NHS sciatica red flags): ask it there.
     Question("saddle", ("saddle_numbness_or_incontinence",), when=present("back_pain_radiating")),
-    # Red or warm skin first: with a fever it is an emergency (E5); swelling alone is urgent (U1).
-    Question("leg_signs", ("redness", "warmth", "swelling"), yes=SWELLING, no=NO_SWELLING),
+    # Red or warm skin first: with a fever it is an emergency (E5); swelling (U1) and a bruise
+    # after sudden calf pain (U4) are urgent.
+    Question("leg_signs", ("redness", "warmth", "swelling", "bruising"), yes=SWELLING, no=NO_SWELLING),
     # Fever matters only with red or warm skin (rule E5).
     Question("fever", ("fever",), when=any_(present("redness"), present("warmth"))),
-    Question("bruising", ("bruising",)),
     Question("duration", ("duration",)),
     Question("eased", ("eased_by_stretching",)),
     Question("recent_risks", ("recent_surgery_or_bedrest", "long_travel", "pregnant_or_postpartum")),
