@@ -82,6 +82,20 @@ def build_parser() -> argparse.ArgumentParser:
     _common(hermes, debug=False)
     from .shells.hermes_args import add_arguments  # no paho or rhasspyhermes until it runs
     add_arguments(hermes)
+    wyoming = sub.add_parser("wyoming", help="serve Home Assistant Assist as a Wyoming handle service",
+                             description="Serve Home Assistant's Assist as a Wyoming handle "
+                                         "service (a conversation agent); see the README, Use "
+                                         "with Home Assistant.")
+    _common(wyoming)
+    wyoming.add_argument("--uri", default="tcp://127.0.0.1:10600",
+                         help="where to listen: tcp://HOST:PORT, unix://PATH or stdio:// "
+                              "(default: tcp://127.0.0.1:10600; tcp://0.0.0.0:10600 for a Home "
+                              "Assistant on another machine)")
+    wyoming.add_argument("--zeroconf", nargs="?", const="legcramp", metavar="NAME",
+                         help="announce the service over mDNS so Home Assistant discovers it "
+                              "(tcp:// only; NAME defaults to legcramp)")
+    # For tests, which cannot wait five minutes for a conversation to expire.
+    wyoming.add_argument("--test-expiry-seconds", type=float, help=argparse.SUPPRESS)
     sentences = sub.add_parser("sentences", help="print the grammar for a Rhasspy profile",
                                description="Print the grammar that `legcramp install` writes.")
     _lang(sentences, "of the grammar")
@@ -194,6 +208,31 @@ def hermes_main(args: argparse.Namespace) -> int:
                content_dir("intents", args.lang), diary=_diary(args))
 
 
+def wyoming_main(args: argparse.Namespace) -> int:
+    from .content import content_dir
+    from .dialog.manager import DialogManager, opening
+    from .dialog.phrasebook import Phrasebook
+    from .nlu.recognizer import Recognizer
+    from .shells.session import Session
+    from .shells.wyoming_service import check_uri, run
+    from .shells.wyoming_speech import Words
+
+    check_uri(args.uri)
+    config = _config(args)
+    book = Phrasebook.load(content_dir("dialogs", args.lang))
+    recognizer = Recognizer.from_dir(content_dir("intents", args.lang))
+    manager = DialogManager(book, config)
+    fallback = book.say("error.fallback")
+    diary = _diary(args)
+    try:
+        return run(args, lambda: Session(manager, recognizer.recognize, fallback, diary, "assist"),
+                   recognizer.recognize, Words.load(args.lang), fallback, opening(book).text,
+                   version())
+    finally:
+        if diary:
+            diary.close()
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "hermes":
@@ -204,6 +243,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "chat":
         return chat_main(args)
+    if args.command == "wyoming":
+        logging.getLogger("legcramp").setLevel(logging.DEBUG if args.debug else logging.INFO)
+        return wyoming_main(args)
     if args.command == "diary":
         from .diary.cli import main as diary_main
         return diary_main(args)
