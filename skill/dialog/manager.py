@@ -167,6 +167,10 @@ class DialogManager:
                 return self._ask(state, lines, Pending("clarify", pending.id, open_items))
             if answered.one_by_one:
                 return self._ask(state, lines, Pending("item", pending.id, open_items))
+        if pending and open_items == asked(pending) and not said.findings and lines:
+            # They asked something back ("just tell me what to do"): answered, and then the
+            # same question again, not the next one (the stretch still waits for its check).
+            return self._ask(state, lines, pending, again=pending.kind == "question")
         if pending and pending.kind == "item":
             rest = tuple(f for f in pending.asking[1:] if f not in state.findings)
             if rest and self._worth_asking(state, pending.id):

@@ -98,7 +98,7 @@ def test_every_public_vignette_reaches_the_same_disposition_as_chat(talk, chat_r
 def test_an_emergency_said_as_an_aside_mid_dialog_ends_it(talk):
     stack, _, outcomes = talk()
     user = stack.user("default")
-    answers = iter(["i can't catch my breath"])
+    answers = iter(["i can't catch my breath", "yes i will"])  # then "will you call now?"
     transcript, outcome = converse(user, "my calf has been aching since this morning",
                                    lambda say, asking: next(answers), outcomes)
     assert outcome and outcome[-1]["disposition"] == "emergency", transcript
@@ -162,7 +162,10 @@ def test_a_guided_routine_is_spoken_step_by_step_then_asks_if_it_eased(talk):
     assert not after.final and after.asking  # the triage carries on after the stretch
 
 
-def test_silence_lets_the_session_time_out_cleanly(talk):
+def test_silence_is_asked_again_then_advised_never_left_in_silence(talk):
+    """Invariant 8 through the real dialogue manager: a session that times out is asked once
+    more in a new session; a second silence gets the advice, with what went unanswered counted
+    as possible, in a notification; then a new conversation starts fresh."""
     stack, skill, outcomes = talk(session_timeout=2.0)
     user = stack.user("default")
     session = user.wake()
@@ -170,9 +173,17 @@ def test_silence_lets_the_session_time_out_cleanly(talk):
     next_turn(user, session, 0, outcomes)
     ended = user.session_ended(15, session_id=session)
     assert ended.termination.reason.value == "timeout"
+    again = user.wait_said("still there", 15)
+    advice = user.wait_said("nine one one now", 30, after=again.index)
+    assert "trouble breathing or chest pain" in advice.text, advice.text
+    assert any(o["disposition"] == "emergency" for o in outcomes)
+    # "Will you call now?" goes unanswered too: the skill closes with the call to make.
+    closing = user.wait_said(lambda s: s.text == "Please call nine one one now.", 30,
+                             after=advice.index)
+    user.session_ended(30, session_id=closing.session_id, after=closing.index)
     assert skill.proc.poll() is None and "Traceback" not in skill.log()
     # A new conversation starts fresh.
-    transcript, outcome = converse(user, "i'm short of breath", lambda s, a: "no", outcomes)
+    transcript, outcome = converse(user, "i'm short of breath", lambda s, a: "yes", outcomes)
     assert outcome[-1]["findings"] == {"breathless": True}
 
 
