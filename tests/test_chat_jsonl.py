@@ -71,3 +71,13 @@ def test_digits_and_punctuation_are_accepted():
 
 def test_end_of_input_exits_zero_with_nothing_else_on_stdout():
     assert chat([]) == []
+
+
+def test_an_empty_line_is_silence_asked_once_more_then_advised():
+    """Invariant 8: two silences after a complaint end with advice, never without it."""
+    out = chat(["my calf hurts", "", ""])
+    texts = [o["say"] for o in out]
+    assert any("still there" in t for t in texts)
+    advised = [o for o in out if o["disposition"]]
+    assert advised and advised[0]["disposition"] == "emergency"  # breathing went unanswered
+    assert advised[0]["findings"]["breathless"] == "unknown"

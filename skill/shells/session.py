@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
-from ..dialog.events import Advised, Effect, End, ForgetDiary, Heard, NotUnderstood, Utter
+from ..dialog.events import Advised, Effect, End, ForgetDiary, Heard, NotUnderstood, Silence, Utter
 from ..dialog.manager import DialogManager
 from ..dialog.state import State
 
@@ -68,7 +68,9 @@ class Session:
         self.outcome = None
         try:
             segments = self.recognise(text)
-            event = Heard(tuple(segments), text) if segments else NotUnderstood(text)
+            # An empty line is nothing said: silence (invariant 8 asks once more, then advises).
+            event = (Silence() if not text.strip() else
+                     Heard(tuple(segments), text) if segments else NotUnderstood(text))
             self.state, effects = self.manager.step(self.state, event)
         except Exception as err:  # one place per message: answer safely, keep the conversation
             # Only the kind of failure above debug: its text can hold what was said.
