@@ -166,6 +166,12 @@ class DialogManager:
             if answered.clarify:
                 return self._ask(state, lines, Pending("clarify", pending.id, open_items))
             if answered.one_by_one:
+                first = open_items[0]
+                if first in CHECKABLE and first not in state.checked:
+                    # "I can't tell, it's dark": the check is the help (switch on a light,
+                    # compare both legs), one sign at a time, never a jump to the worst.
+                    state = state.with_(findings={**state.findings, first: UNKNOWN})
+                    return self._ask(state, lines, Pending("check", first, (first,)))
                 return self._ask(state, lines, Pending("item", pending.id, open_items))
         if pending and open_items == asked(pending) and not said.findings and lines:
             # They asked something back ("just tell me what to do"): answered, and then the
