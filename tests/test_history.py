@@ -145,7 +145,7 @@ def test_an_emergency_is_an_emergency_whatever_the_diary_says(talk):
     ("when was my last cramp", R(cramps_total=4, last_days_ago=1, last_side="both"), "yesterday, in both legs"),
     ("when was my last cramp", R(), "don't have any cramps written down"),
     ("which leg gets cramps most often", R(cramps_total=9, most_side="left", most_side_count=7),
-     "your left leg: seven of your last nine cramps"),
+     "your left leg: seven times out of nine"),
     ("which leg gets cramps most often", R(cramps_total=4), "about evenly"),
     ("when was my last cramp", None, "not keeping a cramp diary"),
 ])
