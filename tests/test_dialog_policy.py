@@ -178,3 +178,9 @@ def test_a_cramp_that_does_not_ease_hears_the_ten_minute_limit():
     advice = next(effects for effects in out if advised(effects))
     assert advised(advice).disposition == "doctor"  # not a typical cramp: it did not ease
     assert "ten minutes after it began, you need to be seen today" in said(advice)
+
+
+def test_a_warm_foot_said_to_the_cold_foot_question_is_not_cold_and_not_warm_skin():
+    """Answers are read against the question: "no, it's warm" about the foot."""
+    state, _ = play((CALF,), (NO,), (NO,), (NO, seg("ReportLegSigns", warmth="true")))
+    assert state.findings["cold_pale_leg"] is False and "warmth" not in state.findings

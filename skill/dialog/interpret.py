@@ -69,6 +69,32 @@ def interpret(segments: tuple[Segment, ...]) -> Interpretation:
     return result
 
 
+# A word that, said to this question, answers it rather than reporting a sign of its own: a
+# foot asked "cold or pale?" and said to be "warm" is not cold, and says nothing of the skin
+# over the painful calf (issue 11: answers are read against the question that was asked).
+CONTRARY: dict[tuple[str, str, Value], tuple[str, Value]] = {
+    ("cold_pale_leg", "warmth", True): ("cold_pale_leg", False),
+}
+
+
+def read_against(pending: Optional[Pending], said: Interpretation) -> Interpretation:
+    """`said`, with findings that answer the open question moved to the finding it asks."""
+    if pending is None or pending.kind not in ASKED_KINDS:
+        return said
+    asking = set(asked(pending))
+    findings = dict(said.findings)
+    for (question_finding, heard, value), (finding, meaning) in CONTRARY.items():
+        if (question_finding in asking and heard not in asking and finding not in findings
+                and findings.get(heard) == value):
+            del findings[heard]
+            findings[finding] = meaning
+    if findings == said.findings:
+        return said
+    return Interpretation(findings=findings, answer=said.answer, number=said.number,
+                          commands=said.commands, knowledge=said.knowledge, diary=said.diary,
+                          thigh_part=said.thigh_part)
+
+
 def _later_answer(before: Optional[str], now: str) -> str:
     """The later answer wins ("no wait, actually yes"), but a hedge beside a yes keeps the yes
     hedged ("yes, a bit", "a bit, yes"): invariant 10 reads it as a yes after one clarification."""

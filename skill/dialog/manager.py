@@ -20,7 +20,7 @@ from ..triage.questions import CHECKABLE, QUESTION_FINDINGS, QUESTIONS_BY_ID
 from ..nlu.complaint import mentions_leg
 from .endings import Endings
 from .events import Effect, End, Event, ForgetDiary, Heard, NotUnderstood, Silence, Utter
-from .interpret import Answered, Interpretation, apply_answer, asked, interpret
+from .interpret import Answered, Interpretation, apply_answer, asked, interpret, read_against
 from .phrasebook import Phrasebook
 from .speech import Speech
 from .state import MAX_MISSES, Config, Pending, State
@@ -63,6 +63,7 @@ class DialogManager:
         pending = state.pending
         if pending and pending.kind == "confirm":
             return self._confirmed(state, said)
+        said = read_against(pending, said)
         answered = apply_answer(pending, said)
         state = self._take(state, said, answered)
         check = self._check_needed(state)
