@@ -73,14 +73,15 @@ class Service:
         self.lang = lang
         self.fallback = fallback
         self.welcome = welcome
+        self.unnamed: set[str] = set()
         self.conversations = (conversations if conversations is not None
                               else Conversations(make_session))
 
-    def answer(self, data: dict[str, Any]) -> Event:
-        """The reply to one transcript's data. Never raises: a failure is logged by kind and
-        answered with the safe fallback."""
+    def answer(self, data: dict[str, Any], peer: str = "unknown") -> Event:
+        """The reply to one transcript's data from the client at `peer`. Never raises: a
+        failure is logged by kind and answered with the safe fallback."""
         try:
-            request = read_transcript(data)
+            request = read_transcript(data, peer)
         except BadTranscript as err:
             log.warning("refused %s; answered not-handled", err)
             return NotHandled(self.fallback).event()
@@ -93,9 +94,11 @@ class Service:
             return NotHandled(self.fallback, self._context(request, expects_reply=True)).event()
 
     def _answer(self, request: Request) -> Event:
-        if request.generated:
-            log.warning("a transcript without context.conversation_id: answered as a new "
-                        "conversation, whose id is in the reply's context")
+        if (request.generated and request.conversation_id not in self.unnamed
+                and len(self.unnamed) < 1024):
+            self.unnamed.add(request.conversation_id)  # once per client: stock HA never names one
+            log.warning("a transcript without context.conversation_id: its client's transcripts "
+                        "are one conversation (%s), one room at a time", request.conversation_id)
         if not same_language(request.language, self.lang):
             log.info("a transcript in %r, not %r: not handled", request.language, self.lang)
             return NotHandled(self.welcome, self._context(request)).event()
@@ -145,13 +148,16 @@ class Handler(AsyncEventHandler):
         self.service = service
         self.info = info
         self.worker = worker
+        peer = writer.get_extra_info("peername")
+        self.peer = str(peer[0]) if isinstance(peer, tuple) and peer else "local"
 
     async def handle_event(self, event: Event) -> bool:
         if Describe.is_type(event.type):
             return await self._send(self.info)
         if Transcript.is_type(event.type):
             loop = asyncio.get_running_loop()
-            reply = await loop.run_in_executor(self.worker, self.service.answer, event.data)
+            reply = await loop.run_in_executor(self.worker, self.service.answer, event.data,
+                                               self.peer)
             return await self._send(reply)
         log.warning("ignored an event of a type not served here: %r", event.type[:60])
         return True

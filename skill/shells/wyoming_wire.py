@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -79,8 +78,10 @@ def _length(header: dict, key: str) -> int:
 class Request:
     """One transcript, checked.
 
-    `generated`: the client named no conversation, so a new id was made (and is sent back in
-    the reply's context). `continues`: the client reopens the microphone after a question (our
+    `generated`: the client named no conversation, so it is keyed by the client's address (sent
+    back in the reply's context): Home Assistant 2025.4's own Wyoming agent sends no id (its
+    wyoming 1.5.4 drops the context it is given), and with one room at a time that still
+    carries a conversation across its connections. `continues`: the client reopens the microphone after a question (our
     Home Assistant integration says so), so the answer hint is not needed. `site`: where the
     person is, for the diary and the outcome.
     """
@@ -93,7 +94,7 @@ class Request:
     language: Optional[str]
 
 
-def read_transcript(data: dict[str, Any]) -> Request:
+def read_transcript(data: dict[str, Any], peer: str = "unknown") -> Request:
     """A transcript's data as a Request; BadTranscript says which field is wrong."""
     text = data.get("text")
     if not isinstance(text, str):
@@ -110,7 +111,7 @@ def read_transcript(data: dict[str, Any]) -> Request:
         raise BadTranscript("a context that is not an object")
     conversation_id, generated = context.get("conversation_id"), False
     if conversation_id is None:
-        conversation_id, generated = uuid.uuid4().hex, True
+        conversation_id, generated = f"client:{peer}"[:MAX_ID], True
     if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= MAX_ID:
         raise BadTranscript("a conversation_id that is not a short string")
     site = context.get("site")
