@@ -39,6 +39,7 @@ from pathlib import Path
 from skill.nlu.segment import Segment
 from skill.nlu.automaton import DEFAULT_MAX_STATES, Automaton, CompiledGrammar, State
 from skill.nlu.contract import ANSWER_INTENTS, EXTRA_SLOTS, REPORT_INTENTS
+from skill.nlu.history import in_the_past, without_the_past
 from skill.nlu.normalize import tokens as normalize_tokens
 from skill.triage.findings import SCHEMA
 
@@ -232,6 +233,8 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> list
                 slots = _recast(slots, "unknown")
             elif _negated(gap) or (gap[:1] in (["or"], ["nor"]) and out and adjacent and _is_negative(out[-1])):
                 slots = _recast(slots, "false")  # "i haven't been sick or had diarrhoea"
+            if in_the_past(after):
+                slots = without_the_past(slots)  # "i fainted once as a teenager"
             if not any(name in SCHEMA or name in EXTRA_SLOTS for name in slots):
                 continue  # a phrase that only absorbs words ("my mum had a clot", "right now")
         out.append(Segment(intent=intent, slots=slots, text=" ".join(toks[i:j])))

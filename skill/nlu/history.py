@@ -1,0 +1,56 @@
+"""History context (ConText, Harkema 2009): a sign said of the distant past is not a sign now.
+
+"I fainted once as a teenager" is not `fainting` (triage-rules.md, Definitions), and "I had
+sciatica in my forties" is not back pain tonight. The markers are specific to the distant past,
+never "an hour ago" or "earlier": a recent sign must never be dropped. Findings that are history
+by nature (a previous clot, an operation, a journey, cancer, pregnancy, the pill, how often cramps
+come, medicines and conditions) keep their value: the past is what they ask about.
+"""
+from __future__ import annotations
+
+from ..triage.findings import CLOT_RISK_FACTORS
+
+# Phrases that place what was just said in the distant past.
+HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
+    ("years", "ago"), ("years", "back"), ("decades", "ago"), ("ages", "ago"),
+    ("a", "long", "time", "ago"), ("long", "ago"), ("as", "a", "teenager"), ("as", "a", "kid"),
+    ("as", "a", "child"), ("as", "a", "boy"), ("as", "a", "girl"), ("as", "a", "youngster"),
+    ("when", "i", "was", "young"), ("when", "i", "was", "younger"), ("when", "i", "was", "a"),
+    ("when", "i", "was", "little"), ("when", "i", "was", "at", "school"), ("back", "in"),
+    ("in", "my", "teens"), ("in", "my", "twenties"), ("in", "my", "thirties"),
+    ("in", "my", "forties"), ("in", "my", "fifties"), ("in", "my", "sixties"),
+    ("in", "my", "seventies"), ("in", "nineteen"), ("at", "school"), ("once", "before"),
+)
+
+# Words that end the scope of a marker: what follows is about now again.
+TERMINATORS = frozenset("but though although now tonight today this currently however".split())
+
+# Findings whose very meaning is the person's history.
+HISTORICAL_BY_NATURE = frozenset({*CLOT_RISK_FACTORS, "cramps_per_week", "cramp_medication",
+                                  "chronic_condition", "recent_injury"})
+
+WINDOW = 8  # words after a statement in which a marker still belongs to it
+
+
+def in_the_past(after: list[str]) -> bool:
+    """The words following a statement place it in the distant past."""
+    scope: list[str] = []
+    for word in after[:WINDOW]:
+        if word in TERMINATORS:
+            break
+        scope.append(word)
+    return any(tuple(scope[i:i + len(m)]) == m for m in HISTORY_MARKERS for i in range(len(scope)))
+
+
+def without_the_past(slots: dict[str, str]) -> dict[str, str]:
+    """The slots that still say something about now."""
+    return {name: value for name, value in slots.items()
+            if name in HISTORICAL_BY_NATURE or name not in _CURRENT}
+
+
+_CURRENT = frozenset({
+    "breathless", "chest_pain", "coughing_blood", "fainting", "cold_pale_leg", "numb_or_weak_leg",
+    "saddle_numbness_or_incontinence", "back_pain_radiating", "pain_walking_eased_by_rest",
+    "swelling", "warmth", "redness", "fever", "bruising", "cramp_now", "muscle_knot",
+    "pain_location", "pain_side", "duration", "eased_by_stretching", "woke_from_sleep",
+})
