@@ -184,3 +184,8 @@ def test_a_warm_foot_said_to_the_cold_foot_question_is_not_cold_and_not_warm_ski
     """Answers are read against the question: "no, it's warm" about the foot."""
     state, _ = play((CALF,), (NO,), (NO,), (NO, seg("ReportLegSigns", warmth="true")))
     assert state.findings["cold_pale_leg"] is False and "warmth" not in state.findings
+
+
+def test_both_look_the_same_to_the_leg_signs_question_is_a_no():
+    state, _ = play((CALF,), (NO,), (NO,), (NO,), (seg("ReportPain", pain_side="both"),))
+    assert state.findings.get("redness") is False and "pain_side" not in state.findings

@@ -77,6 +77,9 @@ CONTRARY: dict[tuple[str, str, Value], tuple[str, Value]] = {
 }
 
 
+_LEG_SIGNS = frozenset({"redness", "warmth", "swelling", "bruising"})
+
+
 def read_against(pending: Optional[Pending], said: Interpretation) -> Interpretation:
     """`said`, with findings that answer the open question moved to the finding it asks."""
     if pending is None or pending.kind not in ASKED_KINDS:
@@ -88,9 +91,14 @@ def read_against(pending: Optional[Pending], said: Interpretation) -> Interpreta
                 and findings.get(heard) == value):
             del findings[heard]
             findings[finding] = meaning
-    if findings == said.findings:
+    answer = said.answer
+    if (asking and asking <= _LEG_SIGNS and answer is None
+            and findings == {"pain_side": "both"}):
+        # "both look the same" to "is the painful one red, warm or swollen?": no difference.
+        findings, answer = {}, "no"
+    if findings == said.findings and answer == said.answer:
         return said
-    return Interpretation(findings=findings, answer=said.answer, number=said.number,
+    return Interpretation(findings=findings, answer=answer, number=said.number,
                           commands=said.commands, knowledge=said.knowledge, diary=said.diary,
                           thigh_part=said.thigh_part)
 

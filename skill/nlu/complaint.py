@@ -20,10 +20,39 @@ LEG_WORDS: frozenset[str] = frozenset(
 PAIN_WORDS: frozenset[str] = frozenset(
     "hurt hurts hurting hurted ache aches aching achy sore soreness pain pains painful "
     "throbbing throbs agony killing bothering botherin swollen swelling puffy tight stiff "
-    "numb tingling burning".split()
+    "numb tingling burning balled knotted seized locked grabbing".split()
 )
 
 
 def mentions_leg(text: str) -> bool:
-    """True when the words name a part of the leg, a cramp, or pain."""
-    return any(word in LEG_WORDS or word in PAIN_WORDS for word in tokens(text))
+    """True when the words name a part of the leg, a cramp, or pain; a leg word misheard by one
+    letter counts ("my lef caff's all balled up")."""
+    return any(word in LEG_WORDS or word in PAIN_WORDS or _near_leg_word(word)
+               for word in tokens(text))
+
+
+def _near_leg_word(word: str) -> bool:
+    word = word.removesuffix("'s")
+    return (len(word) >= 4 and word not in _COMMON_NEIGHBOURS
+            and any(_one_edit(word, leg) for leg in _LONG_LEG_WORDS))
+
+
+# Everyday words one letter from a leg word ("half" / "calf", "goes" / "toes"): not a leg.
+_COMMON_NEIGHBOURS = frozenset(
+    "half goes does feel feels fees food fool look knew skin thin chin spin shine camp ramp "
+    "clamp march heal here hell peel meet boot ties lets pegs toss fleet feed seed weed need "
+    "shit ship shot host cost foul four your hour tour roes hoes woes heed peep hair kneel".split()
+)
+
+
+_LONG_LEG_WORDS = tuple(w for w in LEG_WORDS if len(w) >= 4 and "'" not in w)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by one substitution, insertion or deletion."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
