@@ -30,8 +30,6 @@ def played():
 # Serious under-triage that is the reader's, not the dialog's (issue 13), pinned so that a fix
 # shows: the test fails when one of these starts passing, and the entry is then removed.
 KNOWN_READER_MISSES = {
-    "nurse_ann-03": "pleuritic chest pain in lay words ('a catch when i take a big breath in') "
-                    "is not read as chest pain",
     "doc_ravi-07": "a correction inside one sentence ('it's easing off now no wait actually "
                    "it's not') is read as eased, and a twelve hour shift as the pain's hours",
     "medic_aroha-04": "the caller answers the breathing question 'no chest pain' and her "
