@@ -6,40 +6,13 @@ import asyncio
 import json
 import time
 
-from skill.content import content_dir
 from skill.diary.service import DiaryService
 from skill.diary.store import Diary, Episode
-from skill.dialog.manager import DialogManager
-from skill.dialog.phrasebook import Phrasebook
-from skill.dialog.state import Config
-from skill.shells.hermes import LegcrampHermes
+from tests.hermes_stub import hermes, say
 
 
-class Wire:
-    """Stands in for paho's client: what the skill publishes, kept in order."""
-
-    def __init__(self) -> None:
-        self.out: list[tuple[str, dict]] = []
-
-    def publish(self, topic: str, payload) -> None:
-        self.out.append((topic, json.loads(payload)))
-
-    def subscribe(self, *args) -> None:
-        pass
-
-
-def skill(diary: DiaryService) -> tuple[LegcrampHermes, Wire]:
-    wire = Wire()
-    book = Phrasebook.load(content_dir("dialogs", "en"))
-    return LegcrampHermes(wire, DialogManager(book, Config()), fallback="sorry", diary=diary), wire
-
-
-def say(hermes: LegcrampHermes, site: str, session: str, intent: str, text: str, slots: dict,
-        custom: str | None = None) -> None:
-    body = {"input": text, "rawInput": text, "siteId": site, "sessionId": session, "customData": custom,
-            "intent": {"intentName": "Legcramp" + intent, "confidenceScore": 1.0},
-            "slots": [{"entity": k, "slotName": k, "value": {"value": v}} for k, v in slots.items()]}
-    hermes.receive(f"hermes/intent/Legcramp{intent}", json.dumps(body).encode())
+def skill(diary: DiaryService):
+    return hermes(diary)
 
 
 def test_many_sites_at_once_each_leave_one_episode(tmp_path):

@@ -4,57 +4,30 @@ possible; never a session left in silence."""
 from __future__ import annotations
 
 import asyncio
-import json
 
-from skill.content import content_dir
-from skill.dialog.manager import DialogManager
-from skill.dialog.phrasebook import Phrasebook
-from skill.dialog.state import Config
-from skill.shells.hermes import LegcrampHermes
+from tests.hermes_stub import hermes, say, time_out
 
 
-class Wire:
-    def __init__(self) -> None:
-        self.out: list[tuple[str, dict]] = []
-
-    def publish(self, topic: str, payload) -> None:
-        self.out.append((topic, json.loads(payload)))
-
-    def subscribe(self, *args) -> None:
-        pass
+def _say(skill, session: str, intent: str, text: str, slots: dict, custom=None) -> None:
+    say(skill, "bedroom", session, intent, text, slots, custom)
 
 
-def _skill() -> tuple[LegcrampHermes, Wire]:
-    wire = Wire()
-    book = Phrasebook.load(content_dir("dialogs", "en"))
-    return LegcrampHermes(wire, DialogManager(book, Config()), fallback="sorry"), wire
-
-
-def _say(hermes: LegcrampHermes, session: str, intent: str, text: str, slots: dict, custom=None):
-    body = {"input": text, "rawInput": text, "siteId": "bedroom", "sessionId": session,
-            "customData": custom, "intent": {"intentName": "Legcramp" + intent, "confidenceScore": 1.0},
-            "slots": [{"entity": k, "slotName": k, "value": {"value": v}} for k, v in slots.items()]}
-    hermes.receive(f"hermes/intent/Legcramp{intent}", json.dumps(body).encode())
-
-
-def _timeout(hermes: LegcrampHermes, session: str, custom) -> None:
-    body = {"sessionId": session, "siteId": "bedroom", "customData": custom,
-            "termination": {"reason": "timeout"}}
-    hermes.receive("hermes/dialogueManager/sessionEnded", json.dumps(body).encode())
+def _timeout(skill, session: str, custom) -> None:
+    time_out(skill, "bedroom", session, custom)
 
 
 def test_two_silences_ask_again_then_advise_in_new_sessions():
     async def run() -> list[tuple[str, dict]]:
-        hermes, wire = _skill()
-        _say(hermes, "s1", "ReportPain", "my calf hurts", {"pain_location": "calf"})
+        skill, wire = hermes()
+        _say(skill, "s1", "ReportPain", "my calf hurts", {"pain_location": "calf"})
         (topic, asked), = wire.out
         assert topic.endswith("continueSession") and "breathing" in asked["text"]
-        _timeout(hermes, "s1", asked["customData"])
+        _timeout(skill, "s1", asked["customData"])
         await asyncio.sleep(0.05)
         topic, again = wire.out[-1]
         assert topic == "hermes/dialogueManager/startSession"
         assert again["init"]["type"] == "action" and "still there" in again["init"]["text"]
-        _timeout(hermes, "s2", again["customData"])
+        _timeout(skill, "s2", again["customData"])
         await asyncio.sleep(0.05)
         return wire.out
     out = asyncio.run(run())
@@ -69,11 +42,11 @@ def test_two_silences_ask_again_then_advise_in_new_sessions():
 
 def test_silence_after_the_advice_closes_without_new_advice():
     async def run() -> list[tuple[str, dict]]:
-        hermes, wire = _skill()
-        _say(hermes, "s1", "ReportEmergency", "my chest hurts", {"chest_pain": "true"})
+        skill, wire = hermes()
+        _say(skill, "s1", "ReportEmergency", "my chest hurts", {"chest_pain": "true"})
         topic, advice = [(t, b) for t, b in wire.out if t.endswith("continueSession")][-1]
         assert advice["text"].endswith("now?")
-        _timeout(hermes, "s1", advice["customData"])
+        _timeout(skill, "s1", advice["customData"])
         await asyncio.sleep(0.05)
         return wire.out
     out = asyncio.run(run())
