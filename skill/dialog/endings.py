@@ -17,7 +17,7 @@ from ..triage.history import from_diary, this_week
 from .events import Advised, Effect, End, Utter
 from .interpret import Interpretation, asked
 from .speech import Speech
-from .state import Pending, State
+from .state import Pending, State, complaint_heard
 
 Step = tuple[State, list[Effect]]
 
@@ -62,14 +62,14 @@ class Endings:
 
     def give_up(self, state: State, silent: bool) -> Step:
         """After misses or silence: what was asked counts as unknown, and advice follows."""
-        if not _complaint(state):
+        if not complaint_heard(state):
             return self.no_complaint(state, [self.speech.line(
                 "silence.give_up" if silent else "misunderstood.give_up", state.turn)])
         return self._unknowns_then_advice(state, "silence.unsure" if silent else "misunderstood.unsure")
 
     def stop(self, state: State) -> Step:
         """"Stop": advice on what is known (invariant 8), or the red flags if nothing is."""
-        if not _complaint(state):
+        if not complaint_heard(state):
             return self.no_complaint(state, [self.speech.line("command.stop", state.turn)])
         return self._unknowns_then_advice(state, "command.stop_unsure")
 
@@ -135,8 +135,3 @@ class Endings:
         if said.answer == "yes" or "Ready" in said.commands:
             return "after.tips" if level == Disposition.SELF_CARE else f"after.yes.{name}"
         return f"after.close.{name}"
-
-
-def _complaint(state: State) -> bool:
-    return bool(state.findings) or (state.pending is not None and state.pending.kind != "confirm")
-

@@ -14,7 +14,7 @@ from typing import Optional
 
 from ..triage.engine import (could_change, guide_allowed, next_question, settled_level,
                              unscreened_for_guide, unsure_for_guide, worth_asking)
-from ..triage.findings import EMERGENCY_SIGNS, UNKNOWN, Disposition, Value
+from ..triage.findings import UNKNOWN, Disposition, Value
 from ..triage.history import Recent, cramps_per_week
 from ..triage.questions import CHECKABLE, QUESTION_FINDINGS, QUESTIONS_BY_ID
 from ..nlu.complaint import mentions_leg
@@ -23,7 +23,7 @@ from .events import Effect, End, Event, ForgetDiary, Heard, NotUnderstood, Silen
 from .interpret import Answered, Interpretation, apply_answer, asked, interpret, read_against
 from .phrasebook import Phrasebook
 from .speech import Speech
-from .state import MAX_MISSES, Config, Pending, State
+from .state import MAX_MISSES, Config, Pending, State, complaint_heard
 
 Step = tuple[State, list[Effect]]
 
@@ -197,11 +197,7 @@ class DialogManager:
     def _worth_asking(state: State, qid: str) -> bool:
         return worth_asking(qid, state.findings)
 
-    @staticmethod
-    def _complaint(state: State) -> bool:
-        """A leg complaint was heard: some finding, or the triage has begun."""
-        return bool(state.findings) or (state.pending is not None
-                                        and state.pending.kind != "confirm")
+    _complaint = staticmethod(complaint_heard)
 
     def _check_needed(self, state: State) -> Optional[str]:
         """A finding said to be unknown that the person could find out, once each.
@@ -352,5 +348,4 @@ def opening(phrasebook: Phrasebook, turn: int = 0) -> Utter:
     return Utter(phrasebook.say("greeting.welcome", turn), expects_reply=True)
 
 
-__all__ = ["DialogManager", "Config", "State", "opening", "QUESTIONS_BY_ID", "QUESTION_FINDINGS",
-           "EMERGENCY_SIGNS"]
+__all__ = ["DialogManager", "Config", "State", "opening", "QUESTIONS_BY_ID", "QUESTION_FINDINGS"]

@@ -70,3 +70,9 @@ class State:
 
 
 _STATE_FIELDS = frozenset(f.name for f in fields(State))
+
+
+def complaint_heard(state: State) -> bool:
+    """A leg complaint was heard: some finding, or the triage has begun (invariant 8 then
+    requires advice, not just the red flags)."""
+    return bool(state.findings) or (state.pending is not None and state.pending.kind != "confirm")
