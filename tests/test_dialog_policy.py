@@ -189,3 +189,9 @@ def test_a_warm_foot_said_to_the_cold_foot_question_is_not_cold_and_not_warm_ski
 def test_both_look_the_same_to_the_leg_signs_question_is_a_no():
     state, _ = play((CALF,), (NO,), (NO,), (NO,), (seg("ReportPain", pain_side="both"),))
     assert state.findings.get("redness") is False and "pain_side" not in state.findings
+
+
+def test_both_legs_compared_do_not_change_the_painful_side():
+    left = (seg("ReportPain", pain_location="calf", pain_side="left"),)
+    state, _ = play(left, (NO,), (NO,), (NO,), (NO, seg("ReportPain", pain_side="both")))
+    assert state.findings["pain_side"] == "left" and state.findings["redness"] is False

@@ -92,10 +92,12 @@ def read_against(pending: Optional[Pending], said: Interpretation) -> Interpreta
             del findings[heard]
             findings[finding] = meaning
     answer = said.answer
-    if (asking and asking <= _LEG_SIGNS and answer is None
-            and findings == {"pain_side": "both"}):
-        # "both look the same" to "is the painful one red, warm or swollen?": no difference.
-        findings, answer = {}, "no"
+    if asking and asking <= _LEG_SIGNS and findings.get("pain_side") == "both":
+        # Asked to compare the two legs, "both" is the comparison, not the painful side
+        # ("they look the same, both skinny old legs"); alone, it says there is no difference.
+        del findings["pain_side"]
+        if not findings and answer is None:
+            answer = "no"
     if findings == said.findings and answer == said.answer:
         return said
     return Interpretation(findings=findings, answer=answer, number=said.number,
