@@ -1,7 +1,9 @@
 """From raw results to Figures: which number is compared with which baseline, and the goals.
 
 Kept apart from the measuring code so the goals of the issue are in one short place:
-1. p99 turn latency at 50 sites within 1.5x of the no-op skill's;
+1. (retired in issue 12) p99 turn latency at 50 sites within 1.5x of the no-op skill's: a turn
+   costs the skill under a millisecond while speech takes seconds, and chasing it meant reaching
+   into paho's private attributes; the figure is still measured and shown, without a goal;
 3. `legcramp hermes` ready within 0.5 s, without importing rhasspy-nlu, networkx or numpy;
 4. peak RSS under 60 MB after 10,000 sessions, and under 5% growth from 1,000 to 10,000;
 and the run itself within 5 minutes. Figures 2, 5 and 6 have baselines but no goal.
@@ -12,7 +14,6 @@ from typing import Any, Optional
 
 from .report import Figure, check
 
-P99_RATIO_GOAL = 1.5
 READY_GOAL_S = 0.5
 RSS_GOAL_MB = 60.0
 GROWTH_GOAL_PCT = 5.0
@@ -36,9 +37,6 @@ def latency(mqtt: dict[str, Any]) -> list[Figure]:
             value, base = _get(s, key, f"{q}_ms"), _get(b, key, f"{q}_ms")
             figure = Figure("1 turn latency via mosquitto", f"{q} at {sites} site{'s' * (sites > 1)}",
                             value, "ms", base, "no-op skill")
-            if sites == 50 and q == "p99":
-                figure.goal = f"<= {P99_RATIO_GOAL}x baseline"
-                figure.holds = check(figure.ratio, lambda r: r <= P99_RATIO_GOAL)
             out.append(figure)
     return out
 
