@@ -43,6 +43,13 @@ def lay_out(where: Path) -> Path:
     return where
 
 
+def failure(out: str) -> str:
+    """What the inner run says went wrong: its error lines and summary, not its INFO logs."""
+    lines = [l for l in out.splitlines() if l.startswith(("E ", "FAILED", "ERROR", "___"))
+             or " passed" in l or " failed" in l]
+    return "\n".join(lines)[-8000:]
+
+
 def test_the_integration_in_real_home_assistant(ha_python: Path, tmp_path: Path) -> None:
     where = lay_out(tmp_path)
     transcript = tmp_path / "ha-conversation.json"
@@ -56,7 +63,7 @@ def test_the_integration_in_real_home_assistant(ha_python: Path, tmp_path: Path)
     keep = os.environ.get("LEGCRAMP_HA_TRANSCRIPT_OUT")
     if keep and transcript.is_file():
         shutil.copy(transcript, keep)
-    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:] + "".join(warnings)
+    assert run.returncode == 0, failure(run.stdout) + run.stderr[-3000:] + "".join(warnings)
     assert "3 passed" in run.stdout, run.stdout[-3000:]
     recorded = json.loads(transcript.read_text(encoding="utf-8"))
     assert recorded["turns"][-1]["continue_conversation"] is False
