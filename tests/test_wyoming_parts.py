@@ -195,3 +195,19 @@ def test_zeroconf_announces_the_bound_port(monkeypatch):
     args = type("Args", (), {"zeroconf": "legcramp", "uri": "tcp://0.0.0.0:10600"})()
     assert asyncio.run(wyoming_service._announce(args, server)) is not None
     assert made == [(10600, "legcramp", None), "registered"]
+
+
+def test_advice_over_wyoming_is_written_to_the_diary_with_its_room(tmp_path):
+    from tests.wyoming_client import WyomingProcess
+
+    diary = tmp_path / "diary.sqlite3"
+    with WyomingProcess(diary=str(diary)) as service:
+        reply = service.turn("i got off a nine hour flight yesterday and now my calf is sore "
+                             "and a bit swollen", "d1", site="bedroom")
+        while not reply.context["end"]:
+            reply = service.turn("thank you" if reply.context["disposition"] else "no", "d1",
+                                 site="bedroom")
+    run = subprocess.run([sys.executable, "-m", "skill.cli", "diary", "--diary", str(diary),
+                          "--csv", "-"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "bedroom" in run.stdout and "urgent" in run.stdout, run.stdout

@@ -37,9 +37,10 @@ class Reply:
 class WyomingProcess:
     """`python -m skill.cli wyoming` on a free port of 127.0.0.1, with its stderr kept."""
 
-    def __init__(self, *flags: str, hold: str = "0.01") -> None:
+    def __init__(self, *flags: str, hold: str = "0.01", diary: Optional[str] = None) -> None:
+        keep = ["--diary", diary] if diary else ["--no-diary"]
         self.cmd = [sys.executable, "-m", "skill.cli", "wyoming", "--uri", "tcp://127.0.0.1:0",
-                    "--no-diary", "--test-hold-seconds", hold, *flags]
+                    *keep, "--test-hold-seconds", hold, *flags]
         self.proc: Optional[subprocess.Popen] = None
         self.lines: list[str] = []
         self.port = 0
