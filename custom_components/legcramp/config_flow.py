@@ -1,4 +1,10 @@
-"""Config flow: the host and port of a `legcramp wyoming` service, checked with describe."""
+"""Config flow: the host and port of a `legcramp wyoming` service, checked with describe.
+
+Also from discovery: `legcramp wyoming --zeroconf` announces `_wyoming._tcp.local.`, which every
+Wyoming service announces, so a discovered service is described first and offered only if it
+is legcramp; Home Assistant's own Wyoming integration is offered it too, and either may be
+chosen (this one reopens the microphone after a question).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +13,7 @@ import voluptuous as vol
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from .const import DEFAULT_HOST, DEFAULT_PORT, DOMAIN
 from .wyoming_link import LinkError, describe
@@ -24,6 +31,9 @@ class LegcrampConfigFlow(ConfigFlow, domain=DOMAIN):
 
     VERSION = 1
 
+    def __init__(self) -> None:
+        self._found: dict[str, Any] = {}
+
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -40,3 +50,27 @@ class LegcrampConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_show_form(step_id="user", data_schema=_schema(host, port),
                                         errors=errors)
         return self.async_show_form(step_id="user", data_schema=_schema(), errors=errors)
+
+    async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
+        """A Wyoming service announced itself: offer it if it is legcramp."""
+        if discovery_info.port is None:
+            return self.async_abort(reason="not_legcramp")
+        host, port = discovery_info.host, discovery_info.port
+        try:
+            version = await describe(host, port)
+        except LinkError:
+            return self.async_abort(reason="not_legcramp")
+        await self.async_set_unique_id(f"{host}:{port}")
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+        self._found = {"title": f"legcramp {version} at {host}:{port}",
+                       "data": {CONF_HOST: host, CONF_PORT: port}}
+        self.context["title_placeholders"] = {"name": f"legcramp at {host}:{port}"}
+        return await self.async_step_zeroconf_confirm()
+
+    async def async_step_zeroconf_confirm(self, user_input: dict[str, Any] | None = None
+                                          ) -> ConfigFlowResult:
+        """Ask before adding a discovered service."""
+        if user_input is None:
+            return self.async_show_form(step_id="zeroconf_confirm",
+                                        description_placeholders={"name": self._found["title"]})
+        return self.async_create_entry(title=self._found["title"], data=self._found["data"])

@@ -97,3 +97,53 @@ async def test_the_config_flow_refuses_a_port_where_nothing_listens(hass: HomeAs
         result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: free})
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_an_emergency_said_in_passing_fires_the_outcome_and_listens_once_more(
+        hass: HomeAssistant):
+    agent = await set_up(hass)
+    outcomes = async_capture_events(hass, "legcramp_outcome")
+    first = await conversation.async_converse(hass, "my calf hurts", None, Context(),
+                                              language="en", agent_id=agent)
+    assert first.continue_conversation
+    advice = await conversation.async_converse(
+        hass, "no, but i am a bit short of breath actually", first.conversation_id, Context(),
+        language="en", agent_id=agent)
+    assert "call" in advice.response.speech["plain"]["speech"]
+    assert advice.continue_conversation, "the one reply after the advice is listened for"
+    assert [e.data["disposition"] for e in outcomes] == ["emergency"]
+    last = await conversation.async_converse(hass, "yes", advice.conversation_id, Context(),
+                                             language="en", agent_id=agent)
+    assert last.continue_conversation is False
+
+
+async def test_zeroconf_discovery_offers_legcramp_and_nothing_else(hass: HomeAssistant):
+    from ipaddress import ip_address
+
+    from homeassistant.config_entries import SOURCE_ZEROCONF
+    from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
+
+    assert await async_setup_component(hass, "homeassistant", {})
+
+    def found(port: int) -> ZeroconfServiceInfo:
+        return ZeroconfServiceInfo(ip_address=ip_address("127.0.0.1"),
+                                   ip_addresses=[ip_address("127.0.0.1")], hostname="x.local.",
+                                   name="legcramp._wyoming._tcp.local.", port=port,
+                                   type="_wyoming._tcp.local.", properties={})
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=found(PORT))
+    assert result["type"] is FlowResultType.FORM and result["step_id"] == "zeroconf_confirm"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {CONF_HOST: "127.0.0.1", CONF_PORT: PORT}
+    await hass.async_block_till_done()
+
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        nothing = sock.getsockname()[1]
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=found(nothing))
+    assert result["type"] is FlowResultType.ABORT and result["reason"] == "not_legcramp"
