@@ -32,6 +32,8 @@ from typing import Any, Callable, Optional
 
 import paho.mqtt.client as mqtt
 
+from skill.shells.mqtt_loop import new_client
+
 from .conversations import Conversation, Turn
 
 CONTINUE = "hermes/dialogueManager/continueSession"
@@ -102,7 +104,7 @@ class Replay:
         self.sessions_total = 0  # conversations finished since the target started
         self.checkpoints: dict[int, Callable[[], None]] = {}
         self.outbox: list[tuple[str, str, Optional[Site]]] = []
-        self.client = mqtt.Client(client_id=f"legcramp-bench-{uuid.uuid4().hex[:8]}")
+        self.client = new_client(client_id=f"legcramp-bench-{uuid.uuid4().hex[:8]}")
         self.client.on_socket_open = _nodelay
         self.client.on_message = self._on_message
         subscribed = threading.Event()

@@ -24,6 +24,8 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 
+from skill.shells.mqtt_loop import new_client
+
 TOPICS = ["hermes/intent/#", "hermes/dialogueManager/intentNotRecognized"]
 END = "hermes/dialogueManager/endSession"
 
@@ -34,7 +36,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=1883)
     parser.add_argument("--nagle", action="store_true", help="leave Nagle's algorithm on (paho's default)")
     args = parser.parse_args()
-    client = mqtt.Client()
+    client = new_client()
     if not args.nagle:
         client.on_socket_open = lambda c, u, sock: sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     ready: dict[str, Any] = {}

@@ -23,7 +23,7 @@ from rhasspyhermes.cli import connect
 
 from .hermes import LegcrampHermes
 from .hermes_args import PASSWORD_ENV, add_arguments  # noqa: F401 - the flags live there
-from .mqtt_loop import LoopDriver
+from .mqtt_loop import LoopDriver, new_client
 
 log = logging.getLogger("legcramp.hermes")
 
@@ -101,7 +101,7 @@ class Service(LegcrampHermes):
 def run(args: argparse.Namespace, build_manager: Any, fallback: str,
         intents_dir: Optional[Path] = None, diary: Any = None) -> int:
     """Connect, serve until stopped, and return the exit status."""
-    client = mqtt.Client()
+    client = new_client()
     try:
         args.password = password(args)
     except OSError as err:

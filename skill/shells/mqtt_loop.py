@@ -11,7 +11,8 @@ lost connection, with backoff from `min_delay` to `max_delay` seconds, never in 
 Nagle's algorithm is switched off on every socket: a reply followed by the outcome message
 otherwise waits for the broker's delayed ACK (~40 ms).
 
-Only paho's public API for an external event loop is used (`socket`, `loop_read`,
+It works with paho 1.5 and 2.x (the project overrides rhasspy-hermes' pin to take 2.x; see
+`new_client`). Only paho's public API for an external event loop is used (`socket`, `loop_read`,
 `loop_write`, `loop_misc`, `want_write` and the `on_socket_*` callbacks), so that an upgrade
 of paho cannot silently break it. An earlier version reached into paho 1.5's private reads and
 wake-up socket pair to save system calls; a turn costs under a millisecond of the skill's own
@@ -28,6 +29,15 @@ from typing import Any, Optional
 import paho.mqtt.client as mqtt
 
 log = logging.getLogger("legcramp.hermes")
+
+
+def new_client(**kwargs: Any) -> mqtt.Client:
+    """A paho client with the callback signatures of paho 1.x, under paho 1.5 and 2.x alike
+    (rhasspyhermes' HermesClient and our overrides of its callbacks use those)."""
+    version = getattr(mqtt, "CallbackAPIVersion", None)
+    if version is None:
+        return mqtt.Client(**kwargs)
+    return mqtt.Client(version.VERSION1, **kwargs)
 
 
 class LoopDriver:

@@ -59,6 +59,9 @@ from rhasspyhermes.nlu import NluQuery
 from rhasspyhermes.tts import TtsSayFinished
 from rhasspyhermes.wake import HotwordDetected
 
+# paho 2.x asks which callback signatures a client uses; 1.5 (the Rhasspy venv's) knows only those.
+_CALLBACK_V1 = (mqtt.CallbackAPIVersion.VERSION1,) if hasattr(mqtt, "CallbackAPIVersion") else ()
+
 __all__ = [
     "ROOT", "INTENTS_DIR", "RHASSPY_REQUIREMENTS", "PROBE_SITE", "PROBE_SITE_DM",
     "BrokerAddress", "Mosquitto", "TlsFiles", "find_mosquitto",
@@ -667,7 +670,7 @@ class MqttClient:
         self._handlers: list[tuple[str, Handler]] = []
         self._subacked: set[int] = set()
         self._connected = threading.Event()
-        self.client = mqtt.Client(client_id=f"legcramp-e2e-{name}-{uuid.uuid4().hex[:8]}",
+        self.client = mqtt.Client(*_CALLBACK_V1, client_id=f"legcramp-e2e-{name}-{uuid.uuid4().hex[:8]}",
                                   clean_session=True)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
