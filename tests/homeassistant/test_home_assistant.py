@@ -64,7 +64,7 @@ def test_the_integration_in_real_home_assistant(ha_python: Path, tmp_path: Path)
     if keep and transcript.is_file():
         shutil.copy(transcript, keep)
     assert run.returncode == 0, failure(run.stdout) + run.stderr[-3000:] + "".join(warnings)
-    assert "5 passed" in run.stdout, failure(run.stdout)
+    assert "6 passed" in run.stdout, failure(run.stdout)
     recorded = json.loads(transcript.read_text(encoding="utf-8"))
     assert recorded["turns"][-1]["continue_conversation"] is False
     assert [o["disposition"] for o in recorded["outcomes"]] == ["urgent"]

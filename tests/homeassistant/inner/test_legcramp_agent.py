@@ -147,3 +147,29 @@ async def test_zeroconf_discovery_offers_legcramp_and_nothing_else(hass: HomeAss
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_ZEROCONF}, data=found(nothing))
     assert result["type"] is FlowResultType.ABORT and result["reason"] == "not_legcramp"
+
+
+async def test_home_assistants_own_wyoming_integration_gets_the_answer_hint(hass: HomeAssistant):
+    """The stock agent: no continue_conversation, so each question says how to answer; and no
+    conversation id reaches legcramp (wyoming 1.5.4 drops it), so it follows on by client."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    result = await hass.config_entries.flow.async_init("wyoming", context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: PORT})
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done()
+    entries = er.async_entries_for_config_entry(er.async_get(hass), result["result"].entry_id)
+    [agent] = [e.entity_id for e in entries if e.domain == "conversation"]
+    first = await conversation.async_converse(hass, CLOT, None, Context(), language="en",
+                                              agent_id=agent)
+    speech = first.response.speech["plain"]["speech"]
+    assert speech.endswith("say the wake word again, then your answer."), speech
+    assert first.continue_conversation is False
+    second = await conversation.async_converse(hass, "no", first.conversation_id, Context(),
+                                               language="en", agent_id=agent)
+    follow = second.response.speech["plain"]["speech"]
+    assert second.response.response_type.value == "action_done" and follow != speech, follow
+    stop = await conversation.async_converse(hass, "stop", first.conversation_id, Context(),
+                                             language="en", agent_id=agent)
+    assert stop.response.response_type.value == "action_done"
