@@ -218,6 +218,10 @@ def wyoming_main(args: argparse.Namespace) -> int:
     from .shells.wyoming_speech import Words
 
     check_uri(args.uri)
+    try:
+        words = Words.load(args.lang)
+    except ValueError as err:
+        raise SystemExit(f"legcramp wyoming: {err}") from None
     config = _config(args)
     book = Phrasebook.load(content_dir("dialogs", args.lang))
     recognizer = Recognizer.from_dir(content_dir("intents", args.lang))
@@ -226,7 +230,7 @@ def wyoming_main(args: argparse.Namespace) -> int:
     diary = _diary(args)
     try:
         return run(args, lambda: Session(manager, recognizer.recognize, fallback, diary, "assist"),
-                   recognizer.recognize, Words.load(args.lang), fallback, opening(book).text,
+                   recognizer.recognize, words, fallback, opening(book).text,
                    version())
     finally:
         if diary:
