@@ -40,6 +40,7 @@ from skill.nlu.segment import Segment
 from skill.nlu.automaton import DEFAULT_MAX_STATES, Automaton, CompiledGrammar, State
 from skill.nlu.contract import ANSWER_INTENTS, EXTRA_SLOTS, REPORT_INTENTS
 from skill.nlu.history import in_the_past, without_the_past
+from skill.nlu.others import HISTORY_INTENTS, OWN_EVEN_WITH_OTHERS, about_someone_else
 from skill.nlu.normalize import tokens as normalize_tokens
 from skill.triage.findings import SCHEMA
 
@@ -235,6 +236,12 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> list
                 slots = _recast(slots, "false")  # "i haven't been sick or had diarrhoea"
             if in_the_past(after):
                 slots = without_the_past(slots)  # "i fainted once as a teenager"
+            if (intent in HISTORY_INTENTS and not OWN_EVEN_WITH_OTHERS & set(slots)
+                    and about_someone_else(gap, toks[i:j])):
+                continue  # "my wife is on statins", "my husband's the one on statins"
+            if (intent == "ReportPain" and set(slots) == {"duration"} and toks[j - 1] == "ago"
+                    and out and out[-1].intent in _OWN_TIME):
+                continue  # "i nearly passed out about an hour ago": when that happened
             if not any(name in SCHEMA or name in EXTRA_SLOTS for name in slots):
                 continue  # a phrase that only absorbs words ("my mum had a clot", "right now")
         out.append(Segment(intent=intent, slots=slots, text=" ".join(toks[i:j])))

@@ -44,6 +44,13 @@ _WORDS = {
     "mins": "minutes", "min": "minute", "hrs": "hours", "hr": "hour", "secs": "seconds",
     "sec": "second", "wks": "weeks", "tho": "though", "gonna": "going to", "wanna": "want to",
     "color": "colour", "diarrhea": "diarrhoea", "okey": "okay",
+    # Dropped g's as a recogniser writes them ("it's been hurtin since yesterday").
+    "hurtin": "hurting", "achin": "aching", "throbbin": "throbbing", "killin": "killing",
+    "crampin": "cramping", "swellin": "swelling", "botherin": "bothering", "nothin": "nothing",
+    "somethin": "something", "goin": "going", "doin": "doing", "walkin": "walking",
+    "feelin": "feeling", "lookin": "looking", "gettin": "getting", "sittin": "sitting",
+    "lyin": "lying", "comin": "coming", "breathin": "breathing", "coughin": "coughing",
+    "stretchin": "stretching", "playin": "playing", "tinglin": "tingling",
 }
 
 # Expanded forms folded into the contraction the grammar is written with. Only applied when
