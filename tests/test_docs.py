@@ -10,9 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTSIDE = re.compile(r"\.\./shared|/work/shared")
-# Files of the dialog work in progress (issue 11) that still name ../shared: they are to point at
-# docs/ too. Listed so that this test fails when one is mended, and the entry is then dropped.
-PENDING = {"skill/dialog/events.py", "skill/triage/rules.py", "skill/triage/findings.py"}
+# Files that still name ../shared, listed so that this test fails when one is mended (none now).
+PENDING: set[str] = set()
 
 
 def tracked() -> list[str]:

@@ -1,7 +1,7 @@
 """What the dialog manager hears (events) and what it asks a shell to do (effects).
 
 All values: the dialog manager never speaks, prints or publishes; a shell turns effects into a
-terminal line, a JSON line or a Hermes message (see ../shared/style.md, h11).
+terminal line, a JSON line or a Hermes message (see docs/style.md, h11).
 """
 from __future__ import annotations
 

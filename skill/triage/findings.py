@@ -1,4 +1,4 @@
-"""The findings vocabulary of ../shared/spec/findings.yaml, as Python data.
+"""The findings vocabulary of docs/findings.yaml, as Python data.
 
 Why a copy and not a YAML load: the triage core does no I/O and no parsing at decision time.
 A test (tests/test_findings_schema.py) holds this module equal to the public contract, so the two

@@ -1,4 +1,4 @@
-"""The triage rules of ../shared/spec/triage-rules.md, one row each.
+"""The triage rules of docs/triage-rules.md, one row each.
 
 Read a row as: "if <when>, the disposition is <level>, because <reason>" (source: <source>).
 Rows are checked most urgent first and the first that matches decides; `assess` still reports
