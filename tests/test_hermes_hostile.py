@@ -13,22 +13,10 @@ from skill.dialog.manager import DialogManager
 from skill.dialog.phrasebook import Phrasebook
 from skill.dialog.state import Config, Pending, State
 from skill.shells.hermes import LegcrampHermes
+from tests.hermes_stub import Wire
 
 HUGE = int("9" * 400)
 CANARY = "quokka"
-
-
-class Wire:
-    """Stands in for paho's client: what the skill publishes, in order."""
-
-    def __init__(self) -> None:
-        self.out: list[tuple[str, dict]] = []
-
-    def publish(self, topic: str, payload) -> None:
-        self.out.append((topic, json.loads(payload)))
-
-    def subscribe(self, *args) -> None:
-        pass
 
 
 class Msg:
