@@ -7,13 +7,9 @@ import logging
 
 import pytest
 
-from skill.content import content_dir
 from skill.dialog.codec import encode
-from skill.dialog.manager import DialogManager
-from skill.dialog.phrasebook import Phrasebook
-from skill.dialog.state import Config, Pending, State
-from skill.shells.hermes import LegcrampHermes
-from tests.hermes_stub import Wire
+from skill.dialog.state import Pending, State
+from tests.hermes_stub import Wire, hermes
 
 HUGE = int("9" * 400)
 CANARY = "quokka"
@@ -24,15 +20,9 @@ class Msg:
         self.topic, self.payload = topic, json.dumps(body).encode()
 
 
-@pytest.fixture(scope="module")
-def book() -> Phrasebook:
-    return Phrasebook.load(content_dir("dialogs", "en"))
-
-
 @pytest.fixture
-def skill(book):
-    wire = Wire()
-    return LegcrampHermes(wire, DialogManager(book, Config()), fallback="sorry"), wire
+def skill():
+    return hermes()
 
 
 def pain(session: str = "s1", **extra) -> dict:

@@ -8,39 +8,18 @@ import re
 import pytest
 
 from skill.content import content_dir
-from skill.dialog.manager import DialogManager
-from skill.dialog.phrasebook import Phrasebook
-from skill.dialog.state import Config
 from skill.nlu.contract import (ANSWER_INTENTS, COMMAND_INTENTS, DIARY_INTENTS, INTENTS,
                                 KNOWLEDGE_INTENTS, REPORT_INTENTS)
-from skill.shells.hermes import LegcrampHermes
 from skill.shells.install import Grammar, InstallError, install_profile
 from skill.shells.rhasspy_names import our_name, prefixed_grammar, rhasspy_name
+from tests.hermes_stub import hermes
 
 GRAMMAR = Grammar.from_dir(content_dir("intents", "en"))
 
 
-class Wire:
-    def __init__(self) -> None:
-        self.out: list[tuple[str, dict]] = []
-        self.topics: list[str] = []
-
-    def publish(self, topic: str, payload) -> None:
-        self.out.append((topic, json.loads(payload)))
-
-    def subscribe(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def book() -> Phrasebook:
-    return Phrasebook.load(content_dir("dialogs", "en"))
-
-
 @pytest.fixture
-def skill(book):
-    wire = Wire()
-    return LegcrampHermes(wire, DialogManager(book, Config()), fallback="sorry"), wire
+def skill():
+    return hermes()
 
 
 def test_the_installed_grammar_names_every_intent_with_the_prefix():
