@@ -8,7 +8,7 @@ and C: they are asked again if they still matter (invariant 9).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from ..nlu.contract import (AFTER_INTENTS, COMMAND_INTENTS, DIARY_INTENTS, KNOWLEDGE_INTENTS,
@@ -100,9 +100,7 @@ def read_against(pending: Optional[Pending], said: Interpretation) -> Interpreta
             answer = "no"
     if findings == said.findings and answer == said.answer:
         return said
-    return Interpretation(findings=findings, answer=answer, number=said.number,
-                          commands=said.commands, knowledge=said.knowledge, diary=said.diary,
-                          thigh_part=said.thigh_part)
+    return replace(said, findings=findings, answer=answer)
 
 
 def _later_answer(before: Optional[str], now: str) -> str:

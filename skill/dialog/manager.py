@@ -76,7 +76,7 @@ class DialogManager:
         progress = bool(said.findings or answered.values or answered.ask_which
                         or answered.clarify or answered.one_by_one)
         if not progress:
-            if (not self._complaint(state) and mentions_leg(text)
+            if (not complaint_heard(state) and mentions_leg(text)
                     and not (self._moves_on(said) or self._asked_for_something(said))):
                 return self._leg_not_understood(state)
             if "Repeat" in said.commands:
@@ -139,7 +139,7 @@ class DialogManager:
                 lines.append(self.speech.diary(segment, state.recent, turn))
         fears_clot = "SuspectClot" in said.commands
         for segment in said.knowledge:
-            if segment.intent == "AskCrampOrClot" and not self._complaint(state):
+            if segment.intent == "AskCrampOrClot" and not complaint_heard(state):
                 fears_clot = True  # "is it a clot?" as an opening: briefly, then the triage
             elif segment.intent != "AskStretch":
                 answer = self.speech.knowledge(segment.intent, dict(segment.slots), turn)
@@ -180,9 +180,9 @@ class DialogManager:
             return self._ask(state, lines, pending, again=pending.kind == "question")
         if pending and pending.kind == "item":
             rest = tuple(f for f in pending.asking[1:] if f not in state.findings)
-            if rest and self._worth_asking(state, pending.id):
+            if rest and worth_asking(pending.id, state.findings):
                 return self._ask(state, lines, Pending("item", pending.id, rest))
-        if not (self._complaint(state) or state.want_guide or self._moves_on(said)):
+        if not (complaint_heard(state) or state.want_guide or self._moves_on(said)):
             return self.endings.no_complaint(state, lines)
         return self._next(state, lines)
 
@@ -193,11 +193,6 @@ class DialogManager:
             return ()
         return tuple(f for f in asked(pending) if f not in state.findings)
 
-    @staticmethod
-    def _worth_asking(state: State, qid: str) -> bool:
-        return worth_asking(qid, state.findings)
-
-    _complaint = staticmethod(complaint_heard)
 
     def _check_needed(self, state: State) -> Optional[str]:
         """A finding said to be unknown that the person could find out, once each.
@@ -304,13 +299,13 @@ class DialogManager:
     def _miss(self, state: State, silent: bool = False, text: str = "") -> Step:
         """Not understood, or nothing heard: ask again more simply, a several-thing question one
         thing at a time; after MAX_MISSES in a row, advise on what is known (invariant 8)."""
-        if not self._complaint(state) and mentions_leg(text):
+        if not complaint_heard(state) and mentions_leg(text):
             return self._leg_not_understood(state)
         misses = state.misses + 1
         state = state.with_(misses=misses)
         pending = state.pending
         # Each silence is a listener's whole timeout: once "are you still there?", then advice.
-        limit = MAX_MISSES - 1 if silent or not self._complaint(state) else MAX_MISSES
+        limit = MAX_MISSES - 1 if silent or not complaint_heard(state) else MAX_MISSES
         if misses >= limit:
             return self.endings.give_up(state, silent)
         sorry = [self.speech.line("silence.again" if silent else "misunderstood.again", state.turn)]

@@ -8,8 +8,6 @@ come, medicines and conditions) keep their value: the past is what they ask abou
 """
 from __future__ import annotations
 
-from ..triage.findings import CLOT_RISK_FACTORS
-
 # Phrases that place what was just said in the distant past.
 HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
     ("years", "ago"), ("years", "back"), ("decades", "ago"), ("ages", "ago"),
@@ -24,10 +22,6 @@ HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
 
 # Words that end the scope of a marker: what follows is about now again.
 TERMINATORS = frozenset("but though although now tonight today this currently however".split())
-
-# Findings whose very meaning is the person's history.
-HISTORICAL_BY_NATURE = frozenset({*CLOT_RISK_FACTORS, "cramps_per_week", "cramp_medication",
-                                  "chronic_condition", "recent_injury"})
 
 WINDOW = 8  # words after a statement in which a marker still belongs to it
 
@@ -44,10 +38,12 @@ def in_the_past(after: list[str]) -> bool:
 
 def without_the_past(slots: dict[str, str]) -> dict[str, str]:
     """The slots that still say something about now."""
-    return {name: value for name, value in slots.items()
-            if name in HISTORICAL_BY_NATURE or name not in _CURRENT}
+    return {name: value for name, value in slots.items() if name not in _CURRENT}
 
 
+# Signs and features of the pain now. Everything else (a previous clot, an operation, a journey,
+# cancer, pregnancy, the pill, how often cramps come, medicines, conditions, an injury) is history
+# by nature and keeps its value.
 _CURRENT = frozenset({
     "breathless", "chest_pain", "coughing_blood", "fainting", "cold_pale_leg", "numb_or_weak_leg",
     "saddle_numbness_or_incontinence", "back_pain_radiating", "pain_walking_eased_by_rest",

@@ -17,7 +17,7 @@ OTHER_PEOPLE = frozenset(
 )
 REPORTING = frozenset(
     "says said thinks thought reckons noticed told tells saw sees made makes wants wanted "
-    "noticed worries worried".split()
+    "worries worried".split()
 )
 FIRST_PERSON = frozenset("i i'm i've i'd i'll me myself my".split())
 
