@@ -118,7 +118,7 @@ def fill(key: str) -> dict[str, str]:
 
 
 # Keys that are pieces of a sentence, spoken inside another key, so lower case is right.
-FRAGMENTS = ("grammar.", "item.", "sign.", "diary.side.", "diary.when.", "weekday.", "ordinal.")
+FRAGMENTS = ("grammar.", "item.", "sign.", "denied.", "diary.side.", "diary.when.", "weekday.", "ordinal.")
 
 
 def every_plain_text(book: Phrasebook) -> Iterator[tuple[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from ..triage.findings import SCHEMA, InvalidFinding, parse_value
+from ..triage.findings import EMERGENCY_SIGNS, SCHEMA, InvalidFinding, parse_value
 from ..triage.history import Recent
 from ..triage.questions import QUESTIONS_BY_ID
 from .events import Utter
@@ -23,7 +23,7 @@ MAX_BYTES = 16_384
 # Kinds of open question whose id is a question of the table and whose findings are among that
 # question's: asked, "which one?", asked once more after a hedge, asked one finding at a time.
 QUESTION_KINDS = ("question", "which", "clarify", "item")
-KINDS = (*QUESTION_KINDS, "check", "confirm", "after")
+KINDS = (*QUESTION_KINDS, "check", "confirm", "heard", "after")
 # The one reply after the advice (invariant 12): the pending id is the disposition given.
 DISPOSITIONS = ("emergency", "urgent", "doctor", "self_care")
 CONFIRMS = ("forget_diary",)
@@ -135,6 +135,8 @@ def _pending(raw: object, asking: tuple[str, ...]) -> Optional[Pending]:
         ok = not asking
     elif kind == "after" and ident in DISPOSITIONS:
         ok = not asking
+    elif kind == "heard" and ident == "signs":
+        ok = bool(asking) and set(asking) <= set(EMERGENCY_SIGNS)
     else:
         ok = False
     if not ok:
@@ -160,8 +162,9 @@ def _flag(value: object) -> bool:
 
 def _checked() -> tuple[str, ...]:
     """What `checked` may hold: the signs helped to check, and the questions asked once only
-    (the manager marks the cramp safety question there)."""
-    return (*CHECKABLE, *QUESTIONS_BY_ID)
+    (the manager marks the cramp safety question there), and the emergency signs whose
+    low-confidence denial was said back once."""
+    return (*CHECKABLE, *QUESTIONS_BY_ID, *(f"heard.{f}" for f in EMERGENCY_SIGNS))
 
 
 def _member(value: object, allowed: tuple[str, ...]) -> str:

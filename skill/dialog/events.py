@@ -13,10 +13,16 @@ from ..nlu.segment import Segment
 
 @dataclass(frozen=True)
 class Heard:
-    """The person said something that was recognised into one or more segments."""
+    """The person said something that was recognised into one or more segments.
+
+    `confidence` is the speech recogniser's, in [0, 1], when a shell knows it (Rhasspy passes
+    it as asrConfidence); None for typed text. An answer that rules out an emergency sign,
+    heard with low confidence, is confirmed once before it is believed (issue 14).
+    """
 
     segments: tuple[Segment, ...]
     text: str = ""
+    confidence: Optional[float] = None
 
 
 @dataclass(frozen=True)

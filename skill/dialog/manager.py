@@ -10,11 +10,12 @@ Shells (chat, hermes, wyoming) turn the effects into speech, JSON lines or messa
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from ..triage.engine import (could_change, guide_allowed, next_question, settled_level,
                              unscreened_for_guide, unsure_for_guide, worth_asking)
-from ..triage.findings import UNKNOWN, Disposition, Value
+from ..triage.findings import EMERGENCY_SIGNS, UNKNOWN, Disposition, Value
 from ..triage.history import Recent, cramps_per_week
 from ..triage.questions import CHECKABLE, QUESTION_FINDINGS, QUESTIONS_BY_ID
 from ..nlu.complaint import mentions_leg
@@ -41,6 +42,7 @@ class DialogManager:
     def __init__(self, phrasebook: Phrasebook, config: Config = Config()) -> None:
         self.speech = Speech(phrasebook, config)
         self.endings = Endings(self.speech)
+        self.confirm_below = config.confirm_below
 
     def step(self, state: State, event: Event) -> Step:
         if state.ended:
@@ -54,21 +56,33 @@ class DialogManager:
         text = event.text if isinstance(event, (Heard, NotUnderstood)) else ""
         if isinstance(event, NotUnderstood) or said.empty:
             return self._miss(state, text=text)
-        return self._heard(state, said, text)
+        confidence = event.confidence if isinstance(event, Heard) else None
+        return self._heard(state, said, text, confidence)
 
     # --- hearing -------------------------------------------------------------------------
 
-    def _heard(self, state: State, said: Interpretation, text: str = "") -> Step:
+    def _heard(self, state: State, said: Interpretation, text: str = "",
+               confidence: Optional[float] = None) -> Step:
         """One understood utterance, in named steps: take what it says, then act on it."""
         pending = state.pending
         if pending and pending.kind == "confirm":
             return self._confirmed(state, said)
+        if pending and pending.kind == "heard":
+            return self._heard_right(state, said, text)
         said = read_against(pending, said)
         answered = apply_answer(pending, said)
+        doubted = self._doubted(state, said, answered, confidence)
+        if doubted:
+            said, answered = _without(said, answered, doubted)
         state = self._take(state, said, answered)
         check = self._check_needed(state)
         if self._emergency(state.findings, check):
             return self.endings.advise(state, [])
+        if doubted:
+            checked = state.checked | {f"heard.{f}" for f in doubted}
+            return self._ask(state.with_(misses=0, checked=checked),
+                             self._answers_to_questions(state, said),
+                             Pending("heard", "signs", doubted))
         if "CallAmbulance" in said.commands:
             return self.endings.advise(state, [], asked_ambulance=True)
         if "Stop" in said.commands:
@@ -89,6 +103,34 @@ class DialogManager:
             return self._miss(state, text=text)
         state = state.with_(misses=0)
         return self._move(state, lines, said, answered, check)
+
+    def _doubted(self, state: State, said: Interpretation, answered: Answered,
+                 confidence: Optional[float]) -> tuple[str, ...]:
+        """Emergency signs this answer would rule out, when the recogniser was unsure of it.
+
+        A misheard "no" costs a life where a misheard "yes" costs a question, so only an answer
+        that rules a sign out is said back, never one that raises a sign, and each sign once.
+        """
+        if confidence is None or confidence >= self.confirm_below:
+            return ()
+        values = {**said.findings, **answered.values}
+        if any(values.get(f) is True or values.get(f) == UNKNOWN for f in EMERGENCY_SIGNS):
+            return ()  # a sign raised: the emergency advice, not a question
+        return tuple(f for f in EMERGENCY_SIGNS
+                     if values.get(f) is False and state.findings.get(f) is not False
+                     and f"heard.{f}" not in state.checked)
+
+    def _heard_right(self, state: State, said: Interpretation, text: str) -> Step:
+        """The reply to "You said no trouble breathing. Is that right?": a yes takes the answer;
+        anything said of its own is heard as usual; otherwise the question comes again."""
+        doubted = state.pending.asking if state.pending else ()
+        state = state.with_(pending=None, misses=0)
+        if said.answer == "yes" and not said.findings:
+            return self._next(state.with_(findings={**state.findings,
+                                                    **{f: False for f in doubted}}), [])
+        if said.findings or said.commands or said.knowledge or said.diary:
+            return self._heard(state, said, text)
+        return self._next(state, [self.speech.line("heard.again", state.turn)])
 
     def _take(self, state: State, said: Interpretation, answered: Answered) -> State:
         """The state with what was said and answered, and what the diary knows."""
@@ -336,6 +378,14 @@ class DialogManager:
         lines = [self.speech.line("command.nothing_to_repeat", state.turn)]
         welcome = Utter(self.speech.book.say("greeting.welcome", state.turn), expects_reply=True)
         return state, [*lines, welcome]
+
+
+def _without(said: Interpretation, answered: Answered,
+             doubted: tuple[str, ...]) -> tuple[Interpretation, Answered]:
+    """The utterance less the values of the doubted signs: the rest of it is taken now."""
+    findings = {f: v for f, v in said.findings.items() if f not in doubted}
+    values = {f: v for f, v in answered.values.items() if f not in doubted}
+    return replace(said, findings=findings), replace(answered, values=values)
 
 
 def opening(phrasebook: Phrasebook, turn: int = 0) -> Utter:

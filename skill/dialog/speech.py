@@ -50,6 +50,10 @@ class Speech:
             text = self.book.say(f"check.{pending.id}", turn)
         elif pending.kind == "confirm":
             text = self.book.say("diary.forget.confirm", turn)
+        elif pending.kind == "heard":
+            said = [self.book.say(f"denied.{f}") for f in asking]
+            text = self.book.say("heard.confirm", turn, items=self.book.join_items(said, "and"))
+            asking = ()  # a yes or no about what was heard, not the signs asked afresh
         elif pending.kind == "which":
             text = self.book.say(f"which.{pending.id}", turn, items=self._items(pending.id, asking))
         elif pending.kind == "clarify":

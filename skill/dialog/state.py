@@ -19,6 +19,10 @@ class Config:
 
     emergency_number: str = "911"
     hold_seconds: float = 30.0
+    # Below this recogniser confidence, an answer that rules out an emergency sign is confirmed
+    # once ("You said no trouble breathing. Is that right?"). Chosen from the voice test
+    # (tests/voice/README.md): pocketsphinx's posterior on our grammar's language model.
+    confirm_below: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,9 @@ class Pending:
     finding after "I don't know"), "which" (after a plain yes to a question of several things),
     "clarify" (once, after a hedge), "item" (the question's findings one at a time, after a miss
     or "I don't know": the first is asked), "confirm" (a yes or no before doing something that
-    cannot be undone; id names it), or "after" (the one reply after the advice; id is the
-    disposition).
+    cannot be undone; id names it), "heard" (an answer that ruled out emergency signs, heard
+    with low confidence, said back for a yes: `asking` holds those signs; id is "signs"), or
+    "after" (the one reply after the advice; id is the disposition).
     `asking` is the findings still unknown when it was asked, in spoken order.
     """
 

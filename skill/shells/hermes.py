@@ -91,6 +91,15 @@ def understand(intent: NluIntent, recognise: Optional[Recognise]) -> tuple[Segme
     return (rhasspy,) if confident or is_alarming(rhasspy) else ()
 
 
+def asr_confidence(intent: NluIntent) -> Optional[float]:
+    """The speech recogniser's confidence in the words, when Rhasspy passed one in [0, 1].
+    Text typed or sent without it (a satellite, a test) has None: nothing is said back."""
+    value = intent.asr_confidence
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if 0.0 <= value <= 1.0 else None
+
+
 def segment_of(intent: NluIntent) -> Segment:
     """One Hermes intent as one segment: slot name -> slot value (as a string). The intent is
     named as in skill/nlu/contract.py; one that is not ours has no name ("")."""
@@ -184,7 +193,8 @@ class LegcrampHermes(HermesClient):
     def replies(self, message: Incoming) -> Iterator[Message]:
         if isinstance(message, NluIntent):
             segments = understand(message, self.recognise)
-            event: Event = Heard(segments, message.input or "") if segments else NotUnderstood(message.input or "")
+            event: Event = (Heard(segments, message.input or "", asr_confidence(message))
+                            if segments else NotUnderstood(message.input or ""))
             # One of our report intents opens a conversation even when we could not trust it:
             # the person spoke to us, and is asked again rather than met with silence.
             opens = our_name(message.intent.intent_name) in OPENING_INTENTS or any(

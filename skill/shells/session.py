@@ -62,7 +62,8 @@ class Session:
         self.diary.wait()  # the initial read, or the last conversation's write (bounded)
         return State(recent=self.diary.recent())
 
-    def hear(self, text: str) -> list[Line]:
+    def hear(self, text: str, confidence: Optional[float] = None) -> list[Line]:
+        """One utterance; `confidence` is the speech recogniser's, when the shell knows it."""
         if self.state.ended or not self.state.started:
             self.state, self.disposition = self._new(), None
         self.outcome = None
@@ -70,7 +71,7 @@ class Session:
             segments = self.recognise(text)
             # An empty line is nothing said: silence (invariant 8 asks once more, then advises).
             event = (Silence() if not text.strip() else
-                     Heard(tuple(segments), text) if segments else NotUnderstood(text))
+                     Heard(tuple(segments), text, confidence) if segments else NotUnderstood(text))
             self.state, effects = self.manager.step(self.state, event)
         except Exception as err:  # one place per message: answer safely, keep the conversation
             # Only the kind of failure above debug: its text can hold what was said.
