@@ -27,6 +27,16 @@ def _hold_seconds(text: str) -> int:
     return seconds
 
 
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, got {text!r}")
+    return value
+
+
 def _common(parser: argparse.ArgumentParser, debug: bool = True) -> None:
     _lang(parser, "of what is understood and said")
     low, high = HOLD_RANGE
@@ -38,6 +48,11 @@ def _common(parser: argparse.ArgumentParser, debug: bool = True) -> None:
     parser.add_argument("--emergency-number", default="911", metavar="NUMBER",
                         help="the number to tell people to call in an emergency: digits and "
                              "spaces, a leading + if needed; spoken digit by digit (default: 911)")
+    parser.add_argument("--confirm-below", type=_confidence, default=Config.confirm_below,
+                        metavar="P",
+                        help="a speech recogniser's confidence below which an answer that rules "
+                             "out an emergency sign is said back once for a yes; 0 never "
+                             f"(default: {Config.confirm_below})")
     diary = parser.add_mutually_exclusive_group()
     diary.add_argument("--diary", metavar="PATH",
                        help=f"the cramp diary's SQLite file (default: ${DIARY_ENV} if set, else "
@@ -154,7 +169,8 @@ def _config(args: argparse.Namespace) -> Config:
     except ValueError as err:
         raise SystemExit(f"legcramp: --emergency-number {err}") from None
     hold = args.test_hold_seconds if args.test_hold_seconds is not None else args.hold_seconds
-    return Config(emergency_number=number, hold_seconds=float(hold))
+    return Config(emergency_number=number, hold_seconds=float(hold),
+                  confirm_below=args.confirm_below)
 
 
 def _diary(args: argparse.Namespace, default_on: bool = True) -> Any:

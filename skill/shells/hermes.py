@@ -29,16 +29,17 @@ from rhasspyhermes.dialogue import (
     DialogueSessionStarted,
     DialogueStartSession,
 )
-from rhasspyhermes.nlu import NluIntent
+from rhasspyhermes.nlu import NluIntent, NluIntentNotRecognized
 
 from ..dialog.codec import BadState, decode
 from ..dialog.events import (Advised, Effect, Event, ForgetDiary, Heard, NotUnderstood, Segment,
                              Silence)
 from ..dialog.manager import DialogManager
 from ..dialog.state import State
+from ..nlu.complaint import mentions_leg
 from ..nlu.contract import DIARY_INTENTS, INTENTS, KNOWLEDGE_INTENTS, REPORT_INTENTS
 from . import hermes_wire as wire
-from .hermes_plan import Plan, plan, plan_after_silence
+from .hermes_plan import Plan, plan, plan_new_session
 from .hermes_wire import Incoming
 from .rhasspy_names import our_name, rhasspy_names
 
@@ -60,7 +61,8 @@ MAX_SESSIONS = 4096
 # a complaint of ours or a question only ours can answer. An answer or a command ("help",
 # "stop", "yes") is another skill's business there, even with our prefix on it.
 OPENING_INTENTS = frozenset({*REPORT_INTENTS, *KNOWLEDGE_INTENTS, *DIARY_INTENTS})
-HANDLED = (NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
+HANDLED = (NluIntent, NluIntentNotRecognized, DialogueIntentNotRecognized, DialogueSessionStarted,
+           DialogueSessionEnded)
 Recognise = Callable[[str], tuple[Segment, ...]]
 
 
@@ -143,7 +145,8 @@ class LegcrampHermes(HermesClient):
         self.routines: dict[str, asyncio.Task] = {}
         self.subscribed_types.update(HANDLED)
         self.subscribe_topics(*(NluIntent.topic(intent_name=name) for name in rhasspy_names(INTENTS)))
-        self.subscribe(DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded)
+        self.subscribe(NluIntentNotRecognized, DialogueIntentNotRecognized, DialogueSessionStarted,
+                       DialogueSessionEnded)
 
     # --- the message loop ----------------------------------------------------------------
 
@@ -202,6 +205,9 @@ class LegcrampHermes(HermesClient):
         elif isinstance(message, DialogueIntentNotRecognized):
             event = NotUnderstood(message.input or "")
             opens = False
+        elif isinstance(message, NluIntentNotRecognized):
+            self.on_nlu_not_recognized(message)
+            return
         elif isinstance(message, DialogueSessionStarted):
             self.on_session_started(message)
             return
@@ -328,13 +334,37 @@ class LegcrampHermes(HermesClient):
             if state is not None and not state.ended:
                 self.after_silence(state, message.site_id or "default")
 
+    def on_nlu_not_recognized(self, message: NluIntentNotRecognized) -> None:
+        """Words Rhasspy's NLU could not match, outside a session of ours. Rhasspy's dialogue
+        manager ends that session and no intent of ours is sent, so a person whose opening was
+        out of the grammar would hear nothing. When our own reader hears a leg complaint in the
+        words, the skill opens its own session on that site and carries on (issue 14). In our
+        own sessions the dialogue manager forwards it as dialogueManager/intentNotRecognized."""
+        session_id = message.session_id or ""
+        if (session_id in self.sessions or session_id in self.step_sessions
+                or decode_safe(message.custom_data) is not None):
+            return
+        text = (message.input or "")[:MAX_TEXT]
+        segments = tuple(self.recognise(text)) if self.recognise is not None and text else ()
+        if not (any(s.intent in OPENING_INTENTS for s in segments) or mentions_leg(text)):
+            log.debug("left words Rhasspy could not match: not a leg complaint")
+            return
+        site_id = message.site_id or "default"
+        log.info("opened a session on site %s for an opening Rhasspy could not match", site_id)
+        state = State(recent=self.diary.recent() if self.diary is not None else None)
+        event: Event = Heard(segments, text) if segments else NotUnderstood(text)
+        state, effects = self.manager.step(state, event)
+        if self.diary is not None:
+            self.keep_diary(effects, site_id)
+        self.after_turn(plan_new_session(effects, state, site_id, self.lang), site_id)
+
     def after_silence(self, state: State, site_id: str) -> None:
         """Nothing heard before Rhasspy gave up: never leave the person without advice
         (invariant 8). The skill asks once more, or advises, in a new session."""
         state, effects = self.manager.step(state, Silence())
         if self.diary is not None:
             self.keep_diary(effects, site_id)
-        self.after_turn(plan_after_silence(effects, state, site_id, self.lang), site_id)
+        self.after_turn(plan_new_session(effects, state, site_id, self.lang), site_id)
 
 
 def salvage(topic: str, payload: bytes) -> Optional[DialogueIntentNotRecognized]:

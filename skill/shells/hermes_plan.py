@@ -109,12 +109,13 @@ def _continue(state: State, session_id: str, text: Optional[str],
         custom_data=encode(state), send_intent_not_recognized=True, lang=lang)
 
 
-def plan_after_silence(effects: list[Effect], state: State, site_id: str,
-                       lang: Optional[str] = None) -> Plan:
-    """The turn after a session of ours timed out: Rhasspy has ended that session, so what the
-    skill says ("are you still there?", or the advice with what went unanswered, invariant 8)
-    goes out in a new session on the same site: an action that listens when a reply is
-    expected, else a notification."""
+def plan_new_session(effects: list[Effect], state: State, site_id: str,
+                     lang: Optional[str] = None) -> Plan:
+    """A turn with no session of ours to answer in, so what the skill says goes out in a new
+    session on the same site: an action that listens when a reply is expected, else a
+    notification. Two cases: a session of ours timed out ("are you still there?", or the advice
+    with what went unanswered, invariant 8), and an opening Rhasspy's NLU could not match that
+    our reader hears as a leg complaint (issue 14): Rhasspy has ended that session."""
     result = Plan()
     utters = [e for e in effects if isinstance(e, Utter)]
     for effect in effects:

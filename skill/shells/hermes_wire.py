@@ -28,13 +28,15 @@ from rhasspyhermes.dialogue import (
     DialogueStartSession,
 )
 from rhasspyhermes.intent import Slot
-from rhasspyhermes.nlu import Intent, NluIntent
+from rhasspyhermes.nlu import Intent, NluIntent, NluIntentNotRecognized
 
-Incoming = Union[NluIntent, DialogueIntentNotRecognized, DialogueSessionStarted, DialogueSessionEnded]
+Incoming = Union[NluIntent, NluIntentNotRecognized, DialogueIntentNotRecognized,
+                 DialogueSessionStarted, DialogueSessionEnded]
 Outgoing = Union[DialogueContinueSession, DialogueEndSession, DialogueStartSession]
 
 INTENT_PREFIX = "hermes/intent/"
 NOT_RECOGNIZED = "hermes/dialogueManager/intentNotRecognized"
+NLU_NOT_RECOGNIZED = "hermes/nlu/intentNotRecognized"
 SESSION_STARTED = "hermes/dialogueManager/sessionStarted"
 SESSION_ENDED = "hermes/dialogueManager/sessionEnded"
 CONTINUE_SESSION = "hermes/dialogueManager/continueSession"
@@ -136,6 +138,13 @@ def _not_recognized(body: dict) -> DialogueIntentNotRecognized:
         input=_text(body, "input"), custom_data=_text(body, "customData"))
 
 
+def _nlu_not_recognized(body: dict) -> NluIntentNotRecognized:
+    """Rhasspy's NLU matched nothing; the session (if any) may be anyone's."""
+    return NluIntentNotRecognized(
+        input=_text(body, "input") or "", site_id=_site(body), id=_text(body, "id"),
+        session_id=_text(body, "sessionId"), custom_data=_text(body, "customData"))
+
+
 def _started(body: dict) -> DialogueSessionStarted:
     return DialogueSessionStarted(
         session_id=_text(body, "sessionId", required=True) or "", site_id=_site(body),
@@ -156,6 +165,7 @@ def _ended(body: dict) -> DialogueSessionEnded:
 
 READERS: dict[str, Callable[[dict], Incoming]] = {
     NOT_RECOGNIZED: _not_recognized,
+    NLU_NOT_RECOGNIZED: _nlu_not_recognized,
     SESSION_STARTED: _started,
     SESSION_ENDED: _ended,
 }

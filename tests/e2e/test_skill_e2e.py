@@ -196,3 +196,65 @@ def test_every_message_the_skill_publishes_parses_with_rhasspyhermes(talk):
     assert records
     for record in records:
         PUBLISHED[record.topic].from_dict(record.json)
+
+
+def _started_by_us(user, after: int):
+    """The action session the skill asked for after `after`, once the dialogue manager started it."""
+    action = user.wait_for(lambda r: r.topic == "hermes/dialogueManager/startSession"
+                           and (r.json or {}).get("init", {}).get("type") == "action", 15,
+                           after=after, what="the skill's own session")
+    return user.wait_for(lambda r: r.topic == "hermes/dialogueManager/sessionStarted"
+                         and r.get("customData") == action.get("customData"), 15,
+                         after=action.index, what="the skill's session started")
+
+
+def test_an_opening_rhasspy_cannot_match_still_reaches_the_skill(talk):
+    """Issue 14: Rhasspy's NLU cannot match "ma leg's gone all funny", so Rhasspy's dialogue
+    manager ends the session; our reader hears a leg complaint in the same words, and the skill
+    opens its own session on that site and carries on to advice."""
+    stack, skill, outcomes = talk()
+    user = stack.user("default")
+    session = user.wake()
+    mark = user.mark()
+    user.say("ma leg's gone all funny")
+    user.wait_topic("hermes/nlu/intentNotRecognized", 10, after=mark)
+    ended = user.session_ended(10, session_id=session, after=mark)
+    assert ended.termination.reason.value == "intentNotRecognized"
+    started = _started_by_us(user, mark)
+    assert started.get("siteId") == "default"
+    turn_text = user.wait_said(lambda s: s.session_id == started.session_id, 15, after=mark).text
+    assert "breathing" in turn_text.lower()
+    session, text, transcript = started.session_id, "no", [turn_text]
+    for _ in range(25):
+        mark = user.mark()
+        user.say(text)
+        turn = next_turn(user, session, mark, outcomes)
+        transcript.append(turn.text)
+        if turn.final:
+            break
+        session = turn.record.session_id or session
+        text = "the left" if "which leg" in turn.text.lower() else "no"
+    assert [o for o in outcomes if o["sessionId"] == session], transcript
+    assert skill.proc.poll() is None and "Traceback" not in skill.log()
+
+
+def test_a_low_confidence_no_to_an_emergency_question_is_said_back(talk):
+    """Issue 14: Rhasspy passes the recogniser's likelihood on as asrConfidence; a "no" to the
+    breathing question heard with low confidence is said back once, and only a yes takes it."""
+    stack, _, outcomes = talk()
+    user = stack.user("default")
+    session = user.wake()
+    user.say("my calf has been aching since this morning")
+    question = next_turn(user, session, 0, outcomes)
+    assert question.asking == ["breathless", "chest_pain"]
+    mark = user.mark()
+    user.say("no", likelihood=0.2)
+    doubt = next_turn(user, session, mark, outcomes)
+    assert doubt.text == "You said no trouble breathing and no chest pain. Is that right?"
+    mark = user.mark()
+    user.say("yes", likelihood=0.2)
+    after = next_turn(user, session, mark, outcomes)
+    assert "breathless" not in after.asking and "cough" in after.text.lower()
+    mark = user.mark()
+    user.say("no", likelihood=0.95)  # a confident answer is taken as said
+    assert "foot" in next_turn(user, session, mark, outcomes).text.lower()
