@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the machine interface of docs/chat-jsonl.md: input is plain text, one "
                            "utterance a line; output is one JSON object a line")
     chat.add_argument("--speak", action="store_true", help="also speak through espeak-ng")
+    chat.add_argument("--explain", action="store_true",
+                      help="with --jsonl: the first line of each turn also carries `explain`, "
+                           "the words each new finding was read from (for auditing transcripts)")
     hermes = sub.add_parser("hermes", help="run as a Rhasspy 2.5 skill over MQTT (Hermes)",
                             description="Run as a Rhasspy 2.5 skill over MQTT (Hermes).")
     _common(hermes, debug=False)
@@ -204,7 +207,7 @@ def chat_main(args: argparse.Namespace) -> int:
     session = ChatSession(manager, recognizer.recognize, fallback, diary)
     try:
         if args.jsonl:
-            return run_jsonl(session, sys.stdin, sys.stdout)
+            return run_jsonl(session, sys.stdin, sys.stdout, explain=args.explain)
         return run_interactive(session, opening(book).text, sys.stdin, sys.stdout,
                                Speaker(args.speak, sys.stderr))
     finally:

@@ -224,18 +224,21 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> list
         prev_end = j
         if intent in _COMMANDS and after:
             continue  # a command stands alone: "make it stop", "i have to stop"
+        cue = ""
         if intent in REPORT_INTENTS:
             if intent == "ReportPain" and set(slots) == {"duration"} and own_time:
                 continue  # "i've been throwing up all day": not how long the pain has lasted
             if out and out[-1].intent in _DOUBT_INTENTS and adjacent and gap in ([], ["if"], ["whether"]):
-                out.pop()  # "i'm not sure (if) it's swollen"
+                cue = f"unsure: {out.pop().text}"  # "i'm not sure (if) it's swollen"
                 slots = _recast(slots, "unknown")
             elif _ends_with(gap, _DOUBTERS):
-                slots = _recast(slots, "unknown")
+                slots, cue = _recast(slots, "unknown"), f"unsure: {' '.join(gap[-3:])}"
             elif _negated(gap) or (gap[:1] in (["or"], ["nor"]) and out and adjacent and _is_negative(out[-1])):
                 slots = _recast(slots, "false")  # "i haven't been sick or had diarrhoea"
+                cue = f"denied: {' '.join(gap[-3:])}"
             if in_the_past(after):
                 slots = without_the_past(slots)  # "i fainted once as a teenager"
+                cue = f"{cue}; past: {' '.join(after[:4])}" if cue else f"past: {' '.join(after[:4])}"
             if (intent in HISTORY_INTENTS and not OWN_EVEN_WITH_OTHERS & set(slots)
                     and about_someone_else(gap, toks[i:j])):
                 continue  # "my wife is on statins", "my husband's the one on statins"
@@ -244,7 +247,7 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> list
                 continue  # "i nearly passed out about an hour ago": when that happened
             if not any(name in SCHEMA or name in EXTRA_SLOTS for name in slots):
                 continue  # a phrase that only absorbs words ("my mum had a clot", "right now")
-        out.append(Segment(intent=intent, slots=slots, text=" ".join(toks[i:j])))
+        out.append(Segment(intent=intent, slots=slots, text=" ".join(toks[i:j]), cue=cue))
         kept_end = j
     return out
 

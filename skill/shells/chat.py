@@ -36,10 +36,15 @@ class Speaker:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def run_jsonl(session: ChatSession, inp: IO[str], out: IO[str]) -> int:
+def run_jsonl(session: ChatSession, inp: IO[str], out: IO[str], explain: bool = False) -> int:
+    """docs/chat-jsonl.md. With `explain`, the first line of each turn also carries `explain`:
+    where each finding the turn added or changed came from (skill/shells/provenance.py)."""
     for raw in inp:
-        for line in session.hear(raw.rstrip("\n")):
-            out.write(json.dumps(line.__dict__, ensure_ascii=False) + "\n")
+        for n, line in enumerate(session.hear(raw.rstrip("\n"))):
+            body = dict(line.__dict__)
+            if explain and n == 0:
+                body["explain"] = session.explained
+            out.write(json.dumps(body, ensure_ascii=False) + "\n")
         out.flush()
     return 0
 

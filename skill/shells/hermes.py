@@ -41,6 +41,7 @@ from ..nlu.contract import DIARY_INTENTS, INTENTS, KNOWLEDGE_INTENTS, REPORT_INT
 from . import hermes_wire as wire
 from .hermes_plan import Plan, plan, plan_new_session
 from .hermes_wire import Incoming
+from .provenance import explain
 from .rhasspy_names import our_name, rhasspy_names
 
 if TYPE_CHECKING:
@@ -221,7 +222,13 @@ class LegcrampHermes(HermesClient):
         if state is None:
             log.debug("left a %s in a session that is not ours", type(message).__name__)
             return
+        before, pending = state.findings, state.pending
         state, effects = self.manager.step(state, event)
+        if log.isEnabledFor(logging.DEBUG):  # what was said is health data: debug only
+            segments = event.segments if isinstance(event, Heard) else ()
+            log.debug("findings of this turn: %s", explain(
+                before, state.findings, segments, message.input or "",
+                pending.asking if pending else None))
         turn = plan(effects, state, message.session_id, message.site_id or "default", self.lang)
         if self.diary is not None:
             self.keep_diary(effects, message.site_id or "default")

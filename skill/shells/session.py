@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 from ..dialog.events import Advised, Effect, End, ForgetDiary, Heard, NotUnderstood, Silence, Utter
 from ..dialog.manager import DialogManager
 from ..dialog.state import State
+from .provenance import explain
 
 if TYPE_CHECKING:
     from ..diary.service import DiaryService
@@ -55,6 +56,7 @@ class Session:
         self.state = self._new()
         self.disposition: Optional[str] = None
         self.outcome: Optional[Advised] = None
+        self.explained: list[dict] = []  # where this turn's findings came from (provenance.py)
 
     def _new(self) -> State:
         if self.diary is None:
@@ -67,12 +69,18 @@ class Session:
         if self.state.ended or not self.state.started:
             self.state, self.disposition = self._new(), None
         self.outcome = None
+        self.explained = []
         try:
             segments = self.recognise(text)
             # An empty line is nothing said: silence (invariant 8 asks once more, then advises).
             event = (Silence() if not text.strip() else
                      Heard(tuple(segments), text, confidence) if segments else NotUnderstood(text))
+            before, pending = self.state.findings, self.state.pending
             self.state, effects = self.manager.step(self.state, event)
+            self.explained = explain(before, self.state.findings, segments, text,
+                                     pending.asking if pending else None)
+            if self.explained and log.isEnabledFor(logging.DEBUG):
+                log.debug("findings of this turn: %s", self.explained)
         except Exception as err:  # one place per message: answer safely, keep the conversation
             # Only the kind of failure above debug: its text can hold what was said.
             log.error("could not handle a line; answered with the safe fallback (%s)",
