@@ -16,6 +16,8 @@ import typing
 from pathlib import Path
 
 import pytest
+
+from skill.nlu.concepts import ConceptReader
 import yaml
 from rhasspynlu.jsgf_graph import get_start_end_nodes
 
@@ -86,6 +88,7 @@ def graph_recognizer() -> CompiledRecognizer:
     graph = grammar_graph(ini, slots)
     recognizer = object.__new__(CompiledRecognizer)
     recognizer._fsa = _GraphAutomaton(graph)  # noqa: SLF001 - the reference, see the docstring
+    recognizer.concepts = ConceptReader.from_dir(LANG_DIR)  # the same second reader
     return recognizer
 
 
@@ -94,7 +97,8 @@ def _segments(recognizer, text):
 
 
 def test_compiled_gives_the_same_segments_as_the_graph(compiled_file, graph_recognizer):
-    compiled = CompiledRecognizer.from_compiled(compiled_file, max_states=1 << 16)
+    compiled = CompiledRecognizer.from_compiled(compiled_file, max_states=1 << 16,
+                                                concepts=ConceptReader.from_dir(LANG_DIR))
     built = Recognizer.from_dir(LANG_DIR, use_cache=False)
     assert len(TEXTS) > 1500
     differ = []
@@ -106,7 +110,8 @@ def test_compiled_gives_the_same_segments_as_the_graph(compiled_file, graph_reco
 
 
 def test_a_tiny_state_cache_changes_nothing(compiled_file, graph_recognizer):
-    tiny = CompiledRecognizer.from_compiled(compiled_file, max_states=64)
+    tiny = CompiledRecognizer.from_compiled(compiled_file, max_states=64,
+                                            concepts=ConceptReader.from_dir(LANG_DIR))
     for text in TEXTS[::7]:
         assert _segments(tiny, text) == _segments(graph_recognizer, text), text
     assert tiny._fsa.states() <= 64 + 1  # noqa: SLF001 - the cap, plus the start state

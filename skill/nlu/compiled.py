@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skill.nlu.segment import Segment
+from skill.nlu.concepts import ConceptReader
 from skill.nlu.automaton import DEFAULT_MAX_STATES, Automaton, CompiledGrammar, State
 from skill.nlu.contract import ANSWER_INTENTS, EXTRA_SLOTS, REPORT_INTENTS
 from skill.nlu.history import in_the_past, without_the_past
@@ -78,16 +79,20 @@ class CompiledRecognizer:
     `max_states` bounds (see skill.nlu.automaton.Automaton); the cache only saves time.
     """
 
-    def __init__(self, grammar: CompiledGrammar, max_states: int = DEFAULT_MAX_STATES):
+    def __init__(self, grammar: CompiledGrammar, max_states: int = DEFAULT_MAX_STATES,
+                 concepts: typing.Optional[ConceptReader] = None):
         self._fsa: _StateSource = Automaton(grammar, max_states=max_states)
+        self.concepts = concepts
 
     @classmethod
-    def from_compiled(cls, path: Path, max_states: int = DEFAULT_MAX_STATES) -> "CompiledRecognizer":
-        """Load a grammar compiled by `python -m skill.nlu.compile` (or by Recognizer.from_dir).
+    def from_compiled(cls, path: Path, max_states: int = DEFAULT_MAX_STATES,
+                      concepts: typing.Optional[ConceptReader] = None) -> "CompiledRecognizer":
+        """Load a grammar compiled by `python -m skill.nlu.compile` (or by Recognizer.from_dir),
+        with the second reader of intents/<lang>/concepts.yaml when given (concepts.py).
 
         Raises CompiledGrammarError when the file is not a sound compiled grammar of this format.
         """
-        return cls(CompiledGrammar.load(Path(path)), max_states=max_states)
+        return cls(CompiledGrammar.load(Path(path)), max_states=max_states, concepts=concepts)
 
     # -- recognition ---------------------------------------------------------------------------
 
@@ -96,9 +101,11 @@ class CompiledRecognizer:
         toks = normalize_tokens(text)
         spans = self._spans(toks)
         chosen = _choose(len(toks), spans)
-        segments = _postprocess(toks, chosen)
-        _LOGGER.debug("recognised %d segment(s) in %d word(s)", len(segments), len(toks))
-        return tuple(segments)
+        placed = _postprocess(toks, chosen)
+        if self.concepts is not None:
+            placed = _with_concepts(self.concepts, toks, placed)
+        _LOGGER.debug("recognised %d segment(s) in %d word(s)", len(placed), len(toks))
+        return tuple(segment for _, _, segment in placed)
 
     def _spans(self, toks: list[str]) -> dict[int, dict[int, _Match]]:
         """start -> end -> the preferred match of toks[start:end] that may stand there."""
@@ -211,9 +218,39 @@ def _first_allowed(candidates: list[tuple[int, Chain]], start: int, end: int,
     return min(allowed, key=lambda a: a[:3])[3] if allowed else None
 
 
-def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> list[Segment]:
+Placed = list[tuple[int, int, Segment]]  # each segment with the span of words it was read from
+
+
+def _with_concepts(concepts: ConceptReader, toks: list[str], placed: Placed) -> Placed:
+    """The grammar's segments, plus what the second reader finds that they do not state. A
+    concept that owns its time ("it comes on when i walk and goes after i sit a few minutes")
+    takes the duration read inside it away from the pain."""
+    stated = {name for _, _, segment in placed for name in segment.slots}
+    found = concepts.read(toks, stated, [(i, j) for i, j, _ in placed])
+    if not found:
+        return placed
+    for f in found:
+        if f.rule.claims_time:  # a time just after it too: "settles if i sit for a few minutes"
+            placed = [(i, j, _without(seg, ("duration",)) if f.start <= i <= f.end + 4 else seg)
+                      for i, j, seg in placed]
+        if f.rule.claims_part:
+            placed = [(i, j, _without(seg, ("pain_location", "pain_side", "thigh_part"))
+                       if f.start <= i and j <= f.end else seg) for i, j, seg in placed]
+    added = [(f.start, f.end, seg) for f, seg in concepts.segments(toks, found)]
+    kept = [(i, j, seg) for i, j, seg in placed
+            if any(name in SCHEMA or name in EXTRA_SLOTS for name in seg.slots)]
+    return sorted([*kept, *added], key=lambda p: p[0])
+
+
+def _without(segment: Segment, names: tuple[str, ...]) -> Segment:
+    slots = {k: v for k, v in segment.slots.items() if k not in names}
+    return Segment(segment.intent, slots, segment.text, segment.cue)
+
+
+def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Placed:
     """Apply the words around each segment, then drop what says nothing."""
     out: list[Segment] = []
+    where: list[tuple[int, int]] = []
     prev_end, kept_end = 0, -1
     for i, j, match in chosen:
         intent, slots = match.intent, dict(match.slots)
@@ -230,6 +267,7 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> list
                 continue  # "i've been throwing up all day": not how long the pain has lasted
             if out and out[-1].intent in _DOUBT_INTENTS and adjacent and gap in ([], ["if"], ["whether"]):
                 cue = f"unsure: {out.pop().text}"  # "i'm not sure (if) it's swollen"
+                where.pop()
                 slots = _recast(slots, "unknown")
             elif _ends_with(gap, _DOUBTERS):
                 slots, cue = _recast(slots, "unknown"), f"unsure: {' '.join(gap[-3:])}"
@@ -245,11 +283,31 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> list
             if (intent == "ReportPain" and set(slots) == {"duration"} and toks[j - 1] == "ago"
                     and out and out[-1].intent in _OWN_TIME):
                 continue  # "i nearly passed out about an hour ago": when that happened
+            if intent == "ReportPain" and set(slots) == {"duration"} and _a_rate(toks, i, j):
+                continue  # "twelve tablets a day", "ten hours a day": how often, not how long
             if not any(name in SCHEMA or name in EXTRA_SLOTS for name in slots):
                 continue  # a phrase that only absorbs words ("my mum had a clot", "right now")
         out.append(Segment(intent=intent, slots=slots, text=" ".join(toks[i:j]), cue=cue))
+        where.append((i, j))
         kept_end = j
-    return out
+    return [(i, j, segment) for (i, j), segment in zip(where, out)]
+
+
+# "a day" after a count is a rate ("twelve tablets a day"), never how long the pain has lasted.
+_RATE_UNITS = frozenset({("a", "day"), ("a", "week"), ("a", "night"), ("a", "month"), ("day",),
+                         ("per", "day"), ("per", "week"), ("each", "day"), ("every", "day")})
+_COUNTED = frozenset("times time tablets pills hours nights days so shifts cups glasses".split())
+
+
+def _a_rate(toks: list[str], i: int, j: int) -> bool:
+    """The duration toks[i:j] is the unit of a rate: a count or a number just before it."""
+    return (tuple(toks[i:j]) in _RATE_UNITS and i > 0
+            and (toks[i - 1] in _COUNTED or toks[i - 1] in _NUMBER_WORDS))
+
+
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty few couple several".split())
 
 
 def _negated(gap: list[str]) -> bool:

@@ -3,8 +3,9 @@
 "I fainted once as a teenager" is not `fainting` (triage-rules.md, Definitions), and "I had
 sciatica in my forties" is not back pain tonight. The markers are specific to the distant past,
 never "an hour ago" or "earlier": a recent sign must never be dropped. Findings that are history
-by nature (a previous clot, an operation, a journey, cancer, pregnancy, the pill, how often cramps
-come, medicines and conditions) keep their value: the past is what they ask about.
+by nature (a previous clot, cancer, the pill, how often cramps come, medicines and conditions)
+keep their value: the past is what they ask about. Risk factors that count only when recent (an
+operation, a journey, a birth) are dropped like signs: "after my caesarean ten years ago".
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
     ("in", "my", "teens"), ("in", "my", "twenties"), ("in", "my", "thirties"),
     ("in", "my", "forties"), ("in", "my", "fifties"), ("in", "my", "sixties"),
     ("in", "my", "seventies"), ("in", "nineteen"), ("at", "school"), ("once", "before"),
+    ("last", "year"), ("a", "year", "ago"), ("the", "year", "before"),
 )
 
 # Words that end the scope of a marker: what follows is about now again.
@@ -41,12 +43,16 @@ def without_the_past(slots: dict[str, str]) -> dict[str, str]:
     return {name: value for name, value in slots.items() if name not in _CURRENT}
 
 
-# Signs and features of the pain now. Everything else (a previous clot, an operation, a journey,
-# cancer, pregnancy, the pill, how often cramps come, medicines, conditions, an injury) is history
-# by nature and keeps its value.
+# Signs and features of the pain now, and risk factors that count only when recent. Everything
+# else (a previous clot, cancer, the pill, how often cramps come, medicines, conditions) is
+# history by nature and keeps its value.
 _CURRENT = frozenset({
     "breathless", "chest_pain", "coughing_blood", "fainting", "cold_pale_leg", "numb_or_weak_leg",
     "saddle_numbness_or_incontinence", "back_pain_radiating", "pain_walking_eased_by_rest",
     "swelling", "warmth", "redness", "fever", "bruising", "cramp_now", "muscle_knot",
     "pain_location", "pain_side", "duration", "eased_by_stretching", "woke_from_sleep",
+    # Recent by definition (triage-rules.md: the last weeks): an operation, a journey, a birth,
+    # an injury or exercise years ago is no risk tonight.
+    "recent_surgery_or_bedrest", "long_travel", "pregnant_or_postpartum", "recent_injury",
+    "recent_exercise",
 })

@@ -10,6 +10,8 @@ The layout:
                        decoding output labels (CompiledRecognizer, FILLERS);
 - skill.nlu.automaton  the compact grammar file, the epsilon-free automaton run over it, and the
                        cache of compiled grammars (compiled_path, load_cached);
+- skill.nlu.concepts   the second reader: concepts of intents/<lang>/concepts.yaml spotted
+                       anywhere, with negation, hypothesis and history context;
 - skill.nlu.compile    the compiler: sentences.ini -> rhasspynlu graph -> compact file; the CLI.
 Only the compiler imports rhasspy-nlu and networkx, and this module imports the compiler only
 when it has to compile: `from_dir` with a fresh cache (and `from_compiled`) stays light, so
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from skill.nlu.automaton import CompiledGrammar, CompiledGrammarError, compiled_path, load_cached
 from skill.nlu.compiled import FILLERS, CompiledRecognizer
+from skill.nlu.concepts import ConceptReader
 
 if typing.TYPE_CHECKING:
     import networkx as nx
@@ -57,11 +60,12 @@ class Recognizer(CompiledRecognizer):
     of small objects that would make every garbage collection pause for a tenth of a second.
     """
 
-    def __init__(self, grammar: CompiledGrammar | nx.DiGraph, max_states: int = _MAX_STATES):
+    def __init__(self, grammar: CompiledGrammar | nx.DiGraph, max_states: int = _MAX_STATES,
+                 concepts: ConceptReader | None = None):
         if not isinstance(grammar, CompiledGrammar):
             from skill.nlu.compile import compile_graph
             grammar = compile_graph(grammar)
-        super().__init__(grammar, max_states=max_states)
+        super().__init__(grammar, max_states=max_states, concepts=concepts)
 
     @classmethod
     def from_dir(cls, lang_dir: Path, use_cache: bool = True) -> Recognizer:
@@ -70,15 +74,17 @@ class Recognizer(CompiledRecognizer):
         files, else compile them and write the cache (a cache that cannot be written is only
         logged)."""
         lang_dir = Path(lang_dir)
+        concepts = ConceptReader.from_dir(lang_dir)
         if use_cache:
             cached = load_cached(lang_dir)
             if cached is not None:
-                return cls(cached)
+                return cls(cached, concepts=concepts)
             from skill.nlu.compile import load_or_compile
-            return cls(load_or_compile(lang_dir))
-        from skill.nlu.compile import read_grammar_dir
+            return cls(load_or_compile(lang_dir), concepts=concepts)
+        from skill.nlu.compile import read_grammar_dir, compile_text
         ini, slots = read_grammar_dir(lang_dir)
-        return cls.from_text(ini, slots, file_name=str(lang_dir / "sentences.ini"))
+        return cls(compile_text(ini, slots, file_name=str(lang_dir / "sentences.ini")),
+                   concepts=concepts)
 
     @classmethod
     def from_text(cls, ini: str, slots: dict[str, list[str]] | None = None,

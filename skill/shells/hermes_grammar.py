@@ -33,6 +33,7 @@ MEMO_TEXTS = 4096
 def load(intents_dir: Path, ready: Callable[[Callable], None], timeout_s: float = 300.0) -> None:
     """Compile if needed (in a child process), load, then hand `recognize` to `ready`."""
     from ..nlu.compiled import CompiledRecognizer
+    from ..nlu.concepts import ConceptReader
 
     path = compiled_path(intents_dir)
     try:
@@ -40,8 +41,9 @@ def load(intents_dir: Path, ready: Callable[[Callable], None], timeout_s: float 
             subprocess.run([sys.executable, "-m", "skill.nlu.compile", str(intents_dir), str(path)],
                            check=True, timeout=timeout_s, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE)
-        recogniser = CompiledRecognizer.from_compiled(path, max_states=MAX_STATES)
-    except (OSError, subprocess.SubprocessError, CompiledGrammarError) as err:
+        recogniser = CompiledRecognizer.from_compiled(
+            path, max_states=MAX_STATES, concepts=ConceptReader.from_dir(intents_dir))
+    except (OSError, subprocess.SubprocessError, CompiledGrammarError, ValueError) as err:
         log.warning("carrying on with Rhasspy's intents alone: no local grammar (%s)", err)
         return
     ready(memoised(recogniser.recognize))
@@ -60,7 +62,7 @@ def memoised(recognize: Callable[[str], tuple[Segment, ...]],
     """
     @lru_cache(maxsize=maxsize)
     def cached(text: str) -> tuple[Segment, ...]:
-        return tuple(Segment(s.intent, MappingProxyType(dict(s.slots)), s.text)
+        return tuple(Segment(s.intent, MappingProxyType(dict(s.slots)), s.text, s.cue)
                      for s in recognize(text))
 
     return cached
