@@ -1,5 +1,8 @@
 """`uv run python -m benchmarks [--quick] [--out PATH]`: run every benchmark, print the table,
 write the JSON (benchmarks/results/latest.json by default), exit 0 whatever the goals say.
+`--voice` runs figure 8 alone instead (the vignettes heard through flite and pocketsphinx,
+benchmarks/voice.py; 3 to 4 minutes, results/voice.json): it needs flite and sox, and does not
+fit the 5 minutes of the others, so it is a part of its own.
 
 Order, and why: the offline work (figures 5 and 6, recording the conversations) runs first in
 its own process; then start-up (figure 3) and the MQTT runs (figures 1, 2, 4) on one private
@@ -43,7 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small MQTT runs, to check the machinery")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS})")
+    parser.add_argument("--voice", action="store_true",
+                        help="figure 8 only: the vignettes heard through flite and pocketsphinx")
     args = parser.parse_args(argv)
+    if args.voice:
+        from . import voice
+
+        return voice.main(None if args.out == RESULTS else args.out)
     if args.quick:
         mqtt_bench.LATENCY_TURNS, mqtt_bench.SESSIONS = 300, (100, 1_000)
     t0, started = time.perf_counter(), time.monotonic()

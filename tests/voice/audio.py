@@ -59,9 +59,10 @@ def _versions() -> str:
 _VERSIONS: str | None = None
 
 
-def speak(text: str, condition: Condition = CLEAN, voice: str = VOICE) -> bytes:
+def speak(text: str, condition: Condition = CLEAN, voice: str | None = None) -> bytes:
     """16 kHz mono signed 16-bit little-endian PCM of `text` spoken in `condition`."""
     global _VERSIONS
+    voice = voice or VOICE
     if _VERSIONS is None:
         _VERSIONS = _versions()
     key = hashlib.sha256("\x00".join([text, voice, repr(condition), _VERSIONS]).encode()).hexdigest()

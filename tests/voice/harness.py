@@ -147,21 +147,23 @@ def _play(args: tuple[dict, dict, Condition, float | None]) -> dict:
 
 
 def run(kind: str | None, condition: Condition = CLEAN, workers: int = 2,
-        confirm_below: float | None = None) -> list[dict]:
-    """Every public vignette through recogniser `kind` ("grammar", "open"; None: typed)."""
+        confirm_below: float | None = None, expected: tuple[str, ...] | None = None) -> list[dict]:
+    """Every public vignette through recogniser `kind` ("grammar", "open"; None: typed); only
+    those whose expected disposition is in `expected`, when given."""
     if kind == "grammar":
         from tests.voice.grammar_lm import train
 
         train(balance_counts=True)  # once, here, not in every worker
     data = patient.load_yaml(DATA / "vignettes_public.yaml")
-    jobs = [(case, data.get("defaults") or {}, condition, confirm_below) for case in data["vignettes"]]
+    jobs = [(case, data.get("defaults") or {}, condition, confirm_below) for case in data["vignettes"]
+            if expected is None or case["expected"] in expected]
     if kind is None or workers <= 1:
         _init_worker(kind)
         return [_play(job) for job in jobs]
     # fork: the workers share the parent's imports; no decoder exists in the parent.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=_init_worker, initargs=(kind,)) as pool:
-        return list(pool.map(_play, jobs))
+        return list(pool.map(_play, jobs, chunksize=1))
 
 
 def summarise(results: list[dict], typed: list[dict]) -> dict:
