@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skill.nlu.segment import Segment
-from skill.nlu.concepts import ConceptReader
+from skill.nlu.concepts import ConceptReader, not_since
 from skill.nlu.automaton import DEFAULT_MAX_STATES, Automaton, CompiledGrammar, State
 from skill.nlu.contract import ANSWER_INTENTS, EXTRA_SLOTS, REPORT_INTENTS
 from skill.nlu.history import in_the_past, without_the_past
@@ -53,7 +53,7 @@ _LOGGER = logging.getLogger(__name__)
 FILLERS: frozenset[str] = frozenset(
     "um umm uh uhh er erm ah ahh oh ow owww ouch hmm well really very so quite pretty just "
     "actually honestly basically literally totally absolutely super all now still also too "
-    "definitely completely suddenly already like".split()
+    "definitely completely suddenly already like real pure hella wicked".split()
 )
 _MAX_SKIPS = 3  # filler words skipped inside one span, at most
 
@@ -233,9 +233,11 @@ def _with_concepts(concepts: ConceptReader, toks: list[str], placed: Placed) -> 
         if f.rule.claims_time:  # a time just after it too: "settles if i sit for a few minutes"
             placed = [(i, j, _without(seg, ("duration",)) if f.start <= i <= f.end + 4 else seg)
                       for i, j, seg in placed]
-        if f.rule.claims_part:
-            placed = [(i, j, _without(seg, ("pain_location", "pain_side", "thigh_part"))
-                       if f.start <= i and j <= f.end else seg) for i, j, seg in placed]
+        claimed = (*f.rule.claims,
+                   *(("pain_location", "pain_side", "thigh_part") if f.rule.claims_part else ()))
+        if claimed:
+            placed = [(i, j, _without(seg, claimed) if f.start - 3 <= i and j <= f.end else seg)
+                      for i, j, seg in placed]
     added = [(f.start, f.end, seg) for f, seg in concepts.segments(toks, found)]
     kept = [(i, j, seg) for i, j, seg in placed
             if any(name in SCHEMA or name in EXTRA_SLOTS for name in seg.slots)]
@@ -275,11 +277,22 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                 slots = _recast(slots, "false")  # "i haven't been sick or had diarrhoea"
                 cue = f"denied: {' '.join(gap[-3:])}"
             if in_the_past(after):
-                slots = without_the_past(slots)  # "i fainted once as a teenager"
+                now = without_the_past(slots)  # "i fainted once as a teenager"
+                if not_since(after):  # "... but nothing like that tonight": denied now
+                    now.update({k: "false" for k, v in slots.items()
+                                if k not in now and v == "true" and SCHEMA[k].type == "bool"})
+                slots = now
                 cue = f"{cue}; past: {' '.join(after[:4])}" if cue else f"past: {' '.join(after[:4])}"
             if (intent in HISTORY_INTENTS and not OWN_EVEN_WITH_OTHERS & set(slots)
                     and about_someone_else(gap, toks[i:j])):
                 continue  # "my wife is on statins", "my husband's the one on statins"
+            if (intent == "ReportPain" and set(slots) <= {"pain_side", "pain_location"}
+                    and _their_history(toks, i, j)):
+                continue  # "my mum had clots in her legs": her legs, not the caller's side
+            if (intent == "ReportBackground" and slots == {"cramps_per_week": "0"}
+                    and toks[i:j] in (["never"], ["never", "before"]) and len(toks) > j - i + 1
+                    and not _CRAMP_WORDS & set(toks)):
+                continue  # "that's never happened me before": no answer about cramps
             if (intent == "ReportPain" and set(slots) == {"duration"} and toks[j - 1] == "ago"
                     and out and out[-1].intent in _OWN_TIME):
                 continue  # "i nearly passed out about an hour ago": when that happened
@@ -308,6 +321,18 @@ def _a_rate(toks: list[str], i: int, j: int) -> bool:
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty few couple several".split())
+
+
+_CRAMP_WORDS = frozenset("cramp cramps cramping them one ones these get got".split())
+_HAD = frozenset("had has got gets suffers suffered died".split())
+
+
+def _their_history(toks: list[str], i: int, j: int) -> bool:
+    """ "in her legs" after "my mum had clots": a part of someone else's history."""
+    own = toks[i:j]
+    lead = own[1:2] if own[:1] in (["in"], ["on"]) else own[:1]
+    return (lead in (["her"], ["his"], ["their"]) and bool(_HAD & set(toks[:i]))
+            and about_someone_else(toks[:i], own))
 
 
 def _negated(gap: list[str]) -> bool:

@@ -59,6 +59,7 @@ class Rule:
     claims_time: bool = False  # a duration inside the concept belongs to it, not to the pain
     one_subject: bool = True   # no "i" between its words: "my leg hurts and i feel cold"
     claims_part: bool = False  # the body part inside is not where it hurts ("my foot's gone cold")
+    claims: tuple[str, ...] = ()  # findings read inside it that are its own ("pink" phlegm)
     why: str = ""
 
     @property
@@ -81,11 +82,14 @@ class Context:
 
 @dataclass(frozen=True)
 class Found:
-    """A concept read in the words toks[start:end]."""
+    """A concept read in the words toks[start:end]; `value` the rule's, or "false" when the
+    sign was said of the past and denied now ("i fainted once as a teenager but nothing like
+    that tonight")."""
 
     rule: Rule
     start: int
     end: int
+    value: str = ""
 
 
 class ConceptReader:
@@ -122,6 +126,7 @@ class ConceptReader:
             rules.append(Rule(
                 finding=finding, value=str(raw.get("value", "true")).lower(),
                 intent=intent_of.get(finding, ""), claims_part=bool(raw.get("claims_part")),
+                claims=tuple(raw.get("claims", ())),
                 groups=tuple(_phrases(group) for group in raw["all"]),
                 window=int(raw.get("window", 6)), ordered=bool(raw.get("ordered", False)),
                 unless=_phrases(raw.get("unless", ())), claims_time=bool(raw.get("claims_time")),
@@ -158,7 +163,7 @@ class ConceptReader:
 
     def segments(self, toks: Sequence[str], found: Sequence[Found]) -> list[tuple[Found, Segment]]:
         """The findings read, as segments (an absorbing concept adds none)."""
-        return [(f, Segment(f.rule.intent, {f.rule.finding: f.rule.value},
+        return [(f, Segment(f.rule.intent, {f.rule.finding: f.value or f.rule.value},
                             " ".join(toks[f.start:f.end]), cue=f"concept: {f.rule.why}"))
                 for f in found if not f.rule.absorbs]
 
@@ -167,11 +172,16 @@ class ConceptReader:
         for start, end, gaps in _matches(rule, toks):
             if any(i <= start and end <= j for i, j in read):
                 continue
-            if not (self._excepted(rule, toks, start, end)
-                    or self._in_context(toks, start, end, gaps)
+            if (self._excepted(rule, toks, start, end)
                     or (rule.intent in HISTORY_INTENTS
                         and about_someone_else(list(toks[:start]), list(toks[start:end])))):
+                continue
+            after = list(toks[end:])
+            if not self._in_context(toks, start, end, gaps):
                 return Found(rule, start, end)
+            if (rule.value == "true" and rule.intent == "ReportEmergency" and in_the_past(after)
+                    and not_since(after)):
+                return Found(rule, start, end, "false")
         return None
 
     def _excepted(self, rule: Rule, toks: Sequence[str], start: int, end: int) -> bool:
@@ -209,6 +219,17 @@ class ConceptReader:
         """ "no, i can't breathe": a bare no that answers, then a new statement."""
         nxt = before[at + len(phrase):at + len(phrase) + 1]
         return phrase in (("no",), ("nope",), ("nah",)) and bool(nxt) and nxt[0] in self.context.answers
+
+
+_NOT_SINCE = (("nothing", "like", "that"), ("nothing", "like", "it"), ("not", "since"),
+              ("never", "since"), ("nothing", "since"), ("none", "since"), ("not", "again"))
+
+
+def not_since(after: Sequence[str]) -> bool:
+    """After a sign of the past, "but nothing like that tonight" denies it now."""
+    words = list(after[:14])
+    return "but" in words and any(
+        tuple(words[k:k + len(m)]) == m for m in _NOT_SINCE for k in range(len(words)))
 
 
 def _matches(rule: Rule, toks: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
