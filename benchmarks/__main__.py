@@ -1,8 +1,8 @@
 """`uv run python -m benchmarks [--quick] [--out PATH]`: run every benchmark, print the table,
 write the JSON (benchmarks/results/latest.json by default), exit 0 whatever the goals say.
 `--voice` runs figure 8 alone instead (the vignettes heard through flite and pocketsphinx,
-benchmarks/voice.py; 3 to 4 minutes, results/voice.json): it needs flite and sox, and does not
-fit the 5 minutes of the others, so it is a part of its own.
+benchmarks/voice.py; 7 to 10 minutes, results/voice.json): it needs flite and sox, and does not
+fit in the 5 minutes of the others, so it is a part of its own.
 
 Order, and why: the offline work (figures 5 and 6, recording the conversations) runs first in
 its own process; then start-up (figure 3) and the MQTT runs (figures 1, 2, 4) on one private

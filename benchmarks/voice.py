@@ -8,8 +8,8 @@ is what an in-process Session hears. Per recogniser x condition: word error rate
 error against the typed run, exact dispositions, serious under-triage; then the recogniser's
 confidence on every heard answer that rules out an emergency sign, against whether it was
 right, and the confirmation threshold that data suggests. Needs flite and sox (Debian) and
-pocketsphinx (a dev dependency). About 3 to 4 minutes on 2 cores (plus some 2 minutes once per
-grammar change, to train the grammar's model).
+pocketsphinx (a dev dependency). 7 to 10 minutes on 2 cores, most of it the open model on the
+noisy room (plus some 2 minutes once per grammar change, to train the grammar's model).
 """
 from __future__ import annotations
 

@@ -279,3 +279,15 @@ def sentence_start_probability(lm_bin: Path, words: str) -> float:
         total += logmath.log_to_ln(score)
         history.append(word)
     return math.exp(total)
+
+
+def first_word_probability(counts: Counts, word: str, scale: float = 1.0) -> float:
+    """P(word | <s>) of the model `estimate` makes from `counts` (x scale), from the counts
+    alone: the bigram level of the same Witten-Bell sums, without writing a model."""
+    unigrams = {g[0]: n * scale for g, n in counts.items() if len(g) == 1 and g[0] != "<s>"}
+    total, types = sum(unigrams.values()), len(unigrams)
+    after = {g[1]: n * scale for g, n in counts.items() if len(g) == 2 and g[0] == "<s>"}
+    c_h, t_h = sum(after.values()), len(after)
+    p1 = (unigrams.get(word, 0.0) + 1) / (total + types)
+    return after.get(word, 0.0) / (c_h + t_h) + t_h / (c_h + t_h) * p1
+
