@@ -69,7 +69,7 @@ def rule_outs(kind: str, workers: int = 2) -> list[dict]:
     # words are decoded once and the sign only changes what "false" slot counts.
     jobs = [(sign, text, absent, voice, condition) for sign, text, absent in answers()
             for voice in VOICES for condition in CONDITIONS]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_init, initargs=(kind,)) as pool:
         return [r for r in pool.map(_decode, jobs, chunksize=8) if r]
 

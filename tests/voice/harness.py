@@ -160,8 +160,9 @@ def run(kind: str | None, condition: Condition = CLEAN, workers: int = 2,
     if kind is None or workers <= 1:
         _init_worker(kind)
         return [_play(job) for job in jobs]
-    # fork: the workers share the parent's imports; no decoder exists in the parent.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+    # spawn, not fork: the test suite may have threads running, and a forked child can inherit
+    # a lock one of them held. Each worker imports afresh and builds its own decoder.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_init_worker, initargs=(kind,)) as pool:
         return list(pool.map(_play, jobs, chunksize=1))
 
