@@ -11,3 +11,16 @@ def cache_dir() -> Path:
     where = base / "legcramp-voice"
     where.mkdir(parents=True, exist_ok=True)
     return where
+
+
+def prune(prefix: str, keep: int = 2) -> None:
+    """Drop all but the `keep` newest entries named `prefix`* (a grammar change makes new ones:
+    the counts are some 100 MB)."""
+    import shutil
+
+    entries = sorted(cache_dir().glob(f"{prefix}*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[keep:]:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)

@@ -34,7 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.voice.cache import cache_dir
+from tests.voice.cache import cache_dir, prune
 
 ROOT = Path(__file__).resolve().parents[2]
 LANG_DIR = ROOT / "intents" / "en"
@@ -94,6 +94,7 @@ def _train_into(where: Path, lang_dir: Path, balance_counts: bool, scale: float)
         f"{k}\t{v}\n" for k, v in sentence_counts.items()), encoding="utf-8")
     shutil.rmtree(where, ignore_errors=True)
     tmp.rename(where)
+    prune("grammar-lm-", keep=4)  # the balanced model of this grammar and the last few
 
 
 Counts = dict[tuple[str, ...], float]
@@ -127,6 +128,7 @@ def ngram_counts(lang_dir: Path = LANG_DIR) -> tuple[Counts, Counts, dict[str, i
     with open(tmp, "wb") as f:
         pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
+    prune("grammar-counts-")
     return result
 
 
