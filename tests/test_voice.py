@@ -128,25 +128,16 @@ def test_typed_run_is_the_reference(typed):
 
 
 @needs_audio
-def test_grammar_recogniser_clean_never_under_triages_seriously(typed, heard):
+def test_grammar_recogniser_clean_reaches_the_dispositions(typed, heard):
     results, summary = heard("grammar", typed)
     assert summary["serious_under_triage"] == 0, summary["serious_cases"]
+    # Issue 14 asks 28 of 30. The misses left (28 now) are over-triage from mis-heard words:
+    # pub-05 "i can't tell if it's swollen" heard "i can tell if it's swollen" (urgent), pub-26
+    # "both my ankles are puffy" heard "of my ankle there puffy" (one leg: urgent).
+    assert summary["exact"] >= 28, summary["misses"]
     # It hears most words: a recogniser that heard nothing right cannot pass by luck.
     assert summary["wer"] < 0.25, summary["wer"]
-    assert summary["exact"] >= 25, summary["misses"]  # where it is now (27), less a margin
     assert all(0.0 <= u["confidence"] <= 1.0 for r in results for u in r["utterances"])
-
-
-# A known failure, listed (docs/style.md: "known failures are listed and fail when they start
-# passing"): 27 of 30 now. The three misses are over-triage from mis-heard words, not the
-# dialog: pub-01 "ow my calf ... it woke me up" heard "well my calf ... get up knee up" (a knee:
-# doctor), pub-05 "i can't tell if it's swollen" heard "i can tell if it's swollen" (urgent),
-# pub-26 "both my ankles are puffy" heard "of my ankle there puffy" (one leg: urgent).
-@needs_audio
-@pytest.mark.xfail(strict=True, reason="issue 14 asks 28 of 30 through the grammar model; 27 now")
-def test_grammar_recogniser_clean_reaches_28_of_30_exact(typed, heard):
-    _, summary = heard("grammar", typed)
-    assert summary["exact"] >= 28, summary["misses"]
 
 
 @needs_audio
