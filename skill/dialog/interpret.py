@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
+from ..nlu.complaint import PAIN_WORDS
 from ..nlu.contract import (AFTER_INTENTS, COMMAND_INTENTS, DIARY_INTENTS, KNOWLEDGE_INTENTS,
                             REPORT_INTENTS)
 from ..triage.findings import EMERGENCY_SIGNS, SCHEMA, UNKNOWN, InvalidFinding, Value, parse_value
@@ -40,13 +41,18 @@ class Interpretation:
 
 
 def interpret(segments: tuple[Segment, ...]) -> Interpretation:
-    """Fold segments into one interpretation; later statements of a finding win."""
+    """Fold segments into one interpretation; later statements of a finding win, but a later
+    place named without pain (nor as a correction) does not move where it hurts."""
     result = Interpretation()
     for segment in segments:
         if segment.intent in REPORT_INTENTS:
             for slot, raw in segment.slots.items():
                 if slot == "thigh_part" and raw in ("front", "back"):
                     result.thigh_part = raw
+                elif slot == "pain_location" and slot in result.findings and not _moves_pain(segment):
+                    # A later place said without pain is where a sign shows or how far it goes
+                    # ("a bruise came up by my ankle"): the place that hurts stays.
+                    continue
                 elif slot in SCHEMA:
                     try:
                         result.findings[slot] = parse_value(slot, raw)
@@ -67,6 +73,13 @@ def interpret(segments: tuple[Segment, ...]) -> Interpretation:
         else:
             log.debug("ignored intent %s", segment.intent)
     return result
+
+
+def _moves_pain(segment: Segment) -> bool:
+    """The segment names where it hurts: pain words in it ("now my calf is hurting"), or a
+    correction said just before it ("no wait, the back of my knee")."""
+    return (bool(PAIN_WORDS & set(segment.text.split()))
+            or segment.cue == "correction" or segment.cue.startswith("pain:"))
 
 
 # A word that, said to this question, answers it rather than reporting a sign of its own: a

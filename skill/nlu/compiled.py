@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skill.nlu.segment import Segment
-from skill.nlu.concepts import ConceptReader, not_since
+from skill.nlu.complaint import PAIN_WORDS
+from skill.nlu.concepts import ConceptReader, Found, not_since
 from skill.nlu.automaton import DEFAULT_MAX_STATES, Automaton, CompiledGrammar, State
 from skill.nlu.contract import ANSWER_INTENTS, EXTRA_SLOTS, REPORT_INTENTS
 from skill.nlu.history import in_the_past, without_the_past
@@ -53,7 +54,8 @@ _LOGGER = logging.getLogger(__name__)
 FILLERS: frozenset[str] = frozenset(
     "um umm uh uhh er erm ah ahh oh ow owww ouch hmm well really very so quite pretty just "
     "actually honestly basically literally totally absolutely super all now still also too "
-    "definitely completely suddenly already like real pure hella wicked".split()
+    "definitely completely suddenly already like real pure hella wicked awful awfully terribly "
+    "mad bare proper".split()
 )
 _MAX_SKIPS = 3  # filler words skipped inside one span, at most
 
@@ -236,12 +238,19 @@ def _with_concepts(concepts: ConceptReader, toks: list[str], placed: Placed) -> 
         claimed = (*f.rule.claims,
                    *(("pain_location", "pain_side", "thigh_part") if f.rule.claims_part else ()))
         if claimed:
-            placed = [(i, j, _without(seg, claimed) if f.start - 3 <= i and j <= f.end else seg)
+            placed = [(i, j, _without(seg, claimed) if _within(f, toks, i, j) else seg)
                       for i, j, seg in placed]
     added = [(f.start, f.end, seg) for f, seg in concepts.segments(toks, found)]
     kept = [(i, j, seg) for i, j, seg in placed
             if any(name in SCHEMA or name in EXTRA_SLOTS for name in seg.slots)]
     return sorted([*kept, *added], key=lambda p: p[0])
+
+
+def _within(found: Found, toks: list[str], i: int, j: int) -> bool:
+    """toks[i:j] is part of the concept: inside it (or just before), or the range that follows
+    it ("my leg's all mottled and cold from the knee down")."""
+    ranged = found.end < len(toks) and toks[found.end] == "from"
+    return (found.start - 3 <= i and j <= found.end) or (ranged and found.end <= i <= found.end + 2)
 
 
 def _without(segment: Segment, names: tuple[str, ...]) -> Segment:
@@ -287,6 +296,9 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                     and about_someone_else(gap, toks[i:j])):
                 continue  # "my wife is on statins", "my husband's the one on statins"
             if (intent == "ReportPain" and set(slots) <= {"pain_side", "pain_location"}
+                    and gap == ["from"] and out and adjacent and _of_the_leg(out[-1])):
+                continue  # "numb from the knee down": how far the sign goes, not where it hurts
+            if (intent == "ReportPain" and set(slots) <= {"pain_side", "pain_location"}
                     and _their_history(toks, i, j)):
                 continue  # "my mum had clots in her legs": her legs, not the caller's side
             if (intent == "ReportBackground" and slots == {"cramps_per_week": "0"}
@@ -300,16 +312,37 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                 continue  # "twelve tablets a day", "ten hours a day": how often, not how long
             if not any(name in SCHEMA or name in EXTRA_SLOTS for name in slots):
                 continue  # a phrase that only absorbs words ("my mum had a clot", "right now")
+        if not cue and "pain_location" in slots:
+            if _CORRECTIONS & set(toks[max(0, i - 4):i]):
+                cue = "correction"  # "it's in my thigh, no wait, actually the back of my knee"
+            elif PAIN_WORDS & set(toks[j:j + 2]):
+                cue = f"pain: {' '.join(toks[j:j + 2])}"  # "and now my calf hurting"
         out.append(Segment(intent=intent, slots=slots, text=" ".join(toks[i:j]), cue=cue))
         where.append((i, j))
         kept_end = j
-    return [(i, j, segment) for (i, j), segment in zip(where, out)]
+    placed = [(i, j, segment) for (i, j), segment in zip(where, out)]
+    return _habitual(toks, placed)
+
+
+def _habitual(toks: list[str], placed: list) -> list:
+    """How often cramps come is said of cramps in general: "i've got cramps in my calf like four
+    times this week" is no cramp happening now, unless now is said."""
+    if not any("cramps_per_week" in seg.slots for _, _, seg in placed) or _NOW & set(toks):
+        return placed
+    return [(i, j, _without(seg, ("cramp_now",)) if seg.slots.get("cramp_now") == "true"
+             and _HABIT & set(seg.text.split()) else seg) for i, j, seg in placed]
+
+
+_NOW = frozenset("now tonight currently still".split())
+_HABIT = frozenset("cramps been keep every".split())  # "i've got cramps", "been cramping"
 
 
 # "a day" after a count is a rate ("twelve tablets a day"), never how long the pain has lasted.
 _RATE_UNITS = frozenset({("a", "day"), ("a", "week"), ("a", "night"), ("a", "month"), ("day",),
+                         ("an", "hour"), ("per", "hour"),
                          ("per", "day"), ("per", "week"), ("each", "day"), ("every", "day")})
-_COUNTED = frozenset("times time tablets pills hours nights days so shifts cups glasses".split())
+_COUNTED = frozenset(
+    "times time tablets pills hours nights days so shifts cups glasses miles beats".split())
 
 
 def _a_rate(toks: list[str], i: int, j: int) -> bool:
@@ -323,6 +356,12 @@ _NUMBER_WORDS = frozenset(
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty few couple several".split())
 
 
+def _of_the_leg(segment: Segment) -> bool:
+    """A cold, pale, numb or weak leg: signs whose extent is no pain location."""
+    return any(segment.slots.get(f) == "true" for f in ("cold_pale_leg", "numb_or_weak_leg"))
+
+
+_CORRECTIONS = frozenset("wait actually sorry mean rather correction".split())
 _CRAMP_WORDS = frozenset("cramp cramps cramping them one ones these get got".split())
 _HAD = frozenset("had has got gets suffers suffered died".split())
 

@@ -20,7 +20,8 @@ LEG_WORDS: frozenset[str] = frozenset(
 PAIN_WORDS: frozenset[str] = frozenset(
     "hurt hurts hurting hurted ache aches aching achy sore soreness pain pains painful "
     "throbbing throbs agony killing bothering botherin swollen swelling puffy tight stiff "
-    "numb tingling burning balled knotted seized locked grabbing".split()
+    "numb tingling burning balled knotted seized locked grabbing paining pained cramp cramps "
+    "cramping cramped spasm hurting".split()
 )
 
 

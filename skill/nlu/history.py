@@ -20,6 +20,9 @@ HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
     ("in", "my", "forties"), ("in", "my", "fifties"), ("in", "my", "sixties"),
     ("in", "my", "seventies"), ("in", "nineteen"), ("at", "school"), ("once", "before"),
     ("last", "year"), ("a", "year", "ago"), ("the", "year", "before"),
+    ("in", "high", "school"), ("in", "college"), ("at", "college"), ("at", "university"),
+    ("at", "uni"), ("as", "a", "student"), ("when", "i", "was", "small"),
+    ("as", "a", "small"), ("when", "i", "was", "in", "school"),
 )
 
 # Words that end the scope of a marker: what follows is about now again.

@@ -51,7 +51,25 @@ _WORDS = {
     "feelin": "feeling", "lookin": "looking", "gettin": "getting", "sittin": "sitting",
     "lyin": "lying", "comin": "coming", "breathin": "breathing", "coughin": "coughing",
     "stretchin": "stretching", "playin": "playing", "tinglin": "tingling",
+    # Scots as a recogniser writes it ("ma leg's aw mottled fae the knee doon", "i cannae get
+    # ma breath"): folded into the English words of the grammar.
+    "ma": "my", "masel": "myself", "cannae": "can't", "canna": "can't", "didnae": "didn't",
+    "dinnae": "don't", "doesnae": "doesn't", "isnae": "isn't", "wasnae": "wasn't",
+    "wouldnae": "wouldn't", "couldnae": "couldn't", "shouldnae": "shouldn't",
+    "hasnae": "hasn't", "havnae": "haven't", "hivnae": "haven't", "willnae": "won't",
+    "nae": "no", "naw": "no", "aw": "all", "fae": "from", "tae": "to", "doon": "down",
+    "oot": "out", "aboot": "about", "noo": "now", "hame": "home", "heided": "headed",
+    "ower": "over", "roon": "round", "wi": "with", "yin": "one", "awfy": "awful", "aff": "off",
+    "mair": "more", "hunner": "hundred", "ah'm": "i'm", "ye": "you", "dae": "do",
+    "gonnae": "going to", "wantae": "want to",
 }
+
+# Scots "no" for "not" after a subject and before what it denies ("i'm no sure", "it's no
+# warm", "ma leg'll no move"); "it's no longer" stays as it is.
+_SCOTS_NO_AFTER = frozenset("i'm it's he's she's that's they're is was am are".split())
+_SCOTS_NO_BEFORE = frozenset(
+    "sure warm swollen cold red sore hot numb right bad great good painful tight move do "
+    "working".split())
 
 # Expanded forms folded into the contraction the grammar is written with. Only applied when
 # another word follows, so that a bare answer ("yes it is", "i am") keeps its own words. The
@@ -154,8 +172,17 @@ def tokens(text: str) -> list[str]:
         word = word.strip("'")  # quotes around a word, not in-word apostrophes
         if word:
             words.extend(_WORDS.get(word, word).split())
+    words = _scots_not(words)
     words = _replace_phrases(words, _JOIN_PHRASES, need_follower=False)
     return _replace_phrases(words, _CONTRACT_PHRASES, need_follower=True)
+
+
+def _scots_not(words: list[str]) -> list[str]:
+    return [
+        "not" if (w == "no" and 0 < k < len(words) - 1 and words[k + 1] in _SCOTS_NO_BEFORE
+                  and (words[k - 1] in _SCOTS_NO_AFTER or words[k - 1].endswith("'ll")))
+        else w
+        for k, w in enumerate(words)]
 
 
 def normalize(text: str) -> str:

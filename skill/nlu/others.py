@@ -13,7 +13,9 @@ OTHER_PEOPLE = frozenset(
     "dad's father father's brother brother's sister sister's son son's daughter daughter's "
     "friend friend's neighbour neighbour's neighbor neighbor's aunt aunt's auntie aunty uncle "
     "uncle's gran granny grandma grandmother grandad grandpa grandfather cousin niece nephew "
-    "boyfriend girlfriend missus hubby tita tito nan nana she she's he he's her his".split()
+    "boyfriend boyfriend's girlfriend girlfriend's missus missus' hubby hubby's tita tito nan "
+    "nan's nana nana's grandma's grandpa's granny's cousin's niece's nephew's man's "
+    "she she's he he's her his".split()
 )
 REPORTING = frozenset(
     "says said thinks thought reckons noticed told tells saw sees made makes wants wanted "

@@ -51,7 +51,9 @@ from tests.reliability.harness import (
 
 INTENT_NAMES = sorted(rhasspy_names(INTENTS))  # as Rhasspy names them
 INTENT = "hermes/intent/"
-TOPICS = [*(INTENT + name for name in INTENT_NAMES), NOT_RECOGNIZED, STARTED, ENDED]
+NLU_NOT_RECOGNIZED = "hermes/nlu/intentNotRecognized"  # an opening Rhasspy could not match
+TOPICS = [*(INTENT + name for name in INTENT_NAMES), NOT_RECOGNIZED, NLU_NOT_RECOGNIZED, STARTED,
+          ENDED]
 CANARY = "quokkaCANARY"  # in every hostile string: it must never reach the log
 MB = 1 << 20
 BARRIER = b"barrier: not json"
