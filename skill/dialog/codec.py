@@ -15,15 +15,15 @@ from ..triage.history import Recent
 from ..triage.questions import QUESTIONS_BY_ID
 from .events import Utter
 from .keys import CHECKABLE, ROUTINES
-from .state import MAX_MISSES, Pending, State
+from .state import MAX_MISSES, MAX_REPEATS, Pending, State
 
 TAG = "legcramp"
 VERSION = 1
 MAX_BYTES = 16_384
 # Kinds of open question whose id is a question of the table and whose findings are among that
 # question's: asked, "which one?", asked once more after a hedge, asked one finding at a time.
-QUESTION_KINDS = ("question", "which", "clarify", "item")
-KINDS = (*QUESTION_KINDS, "check", "confirm", "heard", "after")
+QUESTION_KINDS = ("question", "which", "clarify", "item", "heard")
+KINDS = (*QUESTION_KINDS, "check", "confirm", "after")
 # The one reply after the advice (invariant 12): the pending id is the disposition given.
 DISPOSITIONS = ("emergency", "urgent", "doctor", "self_care")
 CONFIRMS = ("forget_diary",)
@@ -49,6 +49,7 @@ def encode(state: State) -> str:
         "thigh_part": state.thigh_part,
         "checked": sorted(state.checked),
         "misses": state.misses,
+        "repeats": state.repeats,
         "turn": state.turn,
         "last": [[u.text, list(u.asking)] for u in state.last_lines],
         "started": state.started,
@@ -113,6 +114,7 @@ def _state(body: dict[str, Any]) -> State:
         thigh_part=_one_of(body.get("thigh_part"), ("front", "back")),
         checked=frozenset(_member(c, _checked()) for c in _list(body.get("checked"))),
         misses=_count(body.get("misses") or 0, MAX_MISSES),
+        repeats=_count(body.get("repeats") or 0, MAX_REPEATS + 1),
         turn=_count(body.get("turn") or 0, MAX_TURNS),
         last_lines=last, recent=_recent_in(body.get("recent")),
         disposition=pending.id if pending is not None and pending.kind == "after" else None,
@@ -135,8 +137,6 @@ def _pending(raw: object, asking: tuple[str, ...]) -> Optional[Pending]:
         ok = not asking
     elif kind == "after" and ident in DISPOSITIONS:
         ok = not asking
-    elif kind == "heard" and ident == "signs":
-        ok = bool(asking) and set(asking) <= set(EMERGENCY_SIGNS)
     else:
         ok = False
     if not ok:

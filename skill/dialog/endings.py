@@ -76,7 +76,8 @@ class Endings:
     def _unknowns_then_advice(self, state: State, key: str) -> Step:
         pending = state.pending
         open_items = ()
-        if pending is not None and pending.kind in ("question", "which", "clarify", "item", "check"):
+        if pending is not None and pending.kind in ("question", "which", "clarify", "item", "check",
+                                                    "heard"):
             open_items = tuple(f for f in (pending.asking if pending.kind == "item" else asked(pending))
                                if f not in state.findings)
         findings: dict[str, Value] = {**state.findings, **{f: UNKNOWN for f in open_items}}

@@ -145,7 +145,7 @@ class Answered:
 
 
 # Pending kinds whose answer was asked about the question's findings; "item" asks only the first.
-ASKED_KINDS = ("question", "which", "clarify", "check", "item")
+ASKED_KINDS = ("question", "which", "clarify", "check", "item", "heard")
 
 
 def asked(pending: Pending) -> tuple[str, ...]:

@@ -6,7 +6,6 @@ not a silent gap at 3 a.m.
 """
 from __future__ import annotations
 
-from ..triage.findings import EMERGENCY_SIGNS
 from ..triage.questions import CHECKABLE, QUESTION_FINDINGS  # noqa: F401 (re-exported)
 
 RULE_IDS: tuple[str, ...] = (
@@ -49,11 +48,8 @@ def _required() -> dict[str, frozenset[str]]:
         keys[f"sign.{finding}"] = none
     for finding in CHECKABLE:
         keys[f"check.{finding}"] = none
-    # An answer ruling out emergency signs, heard with low confidence, said back (issue 14).
-    keys["heard.confirm"] = items
-    keys["heard.again"] = none
-    for finding in EMERGENCY_SIGNS:
-        keys[f"denied.{finding}"] = none
+    # An answer ruling out emergency signs, heard with low confidence, asked again (issue 14).
+    keys["heard.confirm"] = none
     for rule in RULE_IDS:
         keys[f"reason.{rule}"] = none
     keys.update({

@@ -51,9 +51,11 @@ class Speech:
         elif pending.kind == "confirm":
             text = self.book.say("diary.forget.confirm", turn)
         elif pending.kind == "heard":
-            said = [self.book.say(f"denied.{f}") for f in asking]
-            text = self.book.say("heard.confirm", turn, items=self.book.join_items(said, "and"))
-            asking = ()  # a yes or no about what was heard, not the signs asked afresh
+            # Not "you said no, is that right?", whose "no" would be ambiguous: the sign is asked
+            # again, plainly, so that a yes or a no means what it says.
+            ask = self.book.say(f"reprompt.{pending.id}", turn, items=self._items(pending.id, asking)) \
+                if len(QUESTION_FINDINGS[pending.id]) > 1 else self.book.say(f"reprompt.{pending.id}", turn)
+            text = f"{self.book.say('heard.confirm', turn)} {ask}"
         elif pending.kind == "which":
             text = self.book.say(f"which.{pending.id}", turn, items=self._items(pending.id, asking))
         elif pending.kind == "clarify":

@@ -238,9 +238,9 @@ def test_an_opening_rhasspy_cannot_match_still_reaches_the_skill(talk):
     assert skill.proc.poll() is None and "Traceback" not in skill.log()
 
 
-def test_a_low_confidence_no_to_an_emergency_question_is_said_back(talk):
+def test_a_low_confidence_no_to_an_emergency_question_is_asked_again(talk):
     """Issue 14: Rhasspy passes the recogniser's likelihood on as asrConfidence; a "no" to the
-    breathing question heard with low confidence is said back once, and only a yes takes it."""
+    breathing question heard with low confidence is asked again once, plainly, then believed."""
     stack, _, outcomes = talk()
     user = stack.user("default")
     session = user.wake()
@@ -248,11 +248,13 @@ def test_a_low_confidence_no_to_an_emergency_question_is_said_back(talk):
     question = next_turn(user, session, 0, outcomes)
     assert question.asking == ["breathless", "chest_pain"]
     mark = user.mark()
-    user.say("no", likelihood=0.2)
-    doubt = next_turn(user, session, mark, outcomes)
-    assert doubt.text == "You said no trouble breathing and no chest pain. Is that right?"
+    user.say("no", likelihood=0.05)
+    again = next_turn(user, session, mark, outcomes)
+    assert again.text == ("Sorry, I want to be sure I heard you. "
+                          "Just yes or no. Do you have trouble breathing or chest pain?")
+    assert again.asking == ["breathless", "chest_pain"]
     mark = user.mark()
-    user.say("yes", likelihood=0.2)
+    user.say("no", likelihood=0.05)  # asked once only: now believed
     after = next_turn(user, session, mark, outcomes)
     assert "breathless" not in after.asking and "cough" in after.text.lower()
     mark = user.mark()
