@@ -49,7 +49,12 @@ def talk(rhasspy_stack, tmp_path):
 
 def converse(user, first: str, answer, outcomes, max_turns: int = 25):
     """Wake, say `first`, then answer each question with answer(text, asking); the transcript."""
-    session = user.wake()
+    return carry_on(user, user.wake(), first, answer, outcomes, max_turns)
+
+
+def carry_on(user, session: str, first: str, answer, outcomes, max_turns: int = 25):
+    """In `session`, say `first`, then answer each question with answer(text, asking) until the
+    skill ends the conversation: (transcript, the outcomes of its last session)."""
     transcript = []
     text = first
     for _ in range(max_turns):
@@ -224,17 +229,10 @@ def test_an_opening_rhasspy_cannot_match_still_reaches_the_skill(talk):
     assert started.get("siteId") == "default"
     turn_text = user.wait_said(lambda s: s.session_id == started.session_id, 15, after=mark).text
     assert "breathing" in turn_text.lower()
-    session, text, transcript = started.session_id, "no", [turn_text]
-    for _ in range(25):
-        mark = user.mark()
-        user.say(text)
-        turn = next_turn(user, session, mark, outcomes)
-        transcript.append(turn.text)
-        if turn.final:
-            break
-        session = turn.record.session_id or session
-        text = "the left" if "which leg" in turn.text.lower() else "no"
-    assert [o for o in outcomes if o["sessionId"] == session], transcript
+    transcript, outcome = carry_on(
+        user, started.session_id, "no",
+        lambda say, asking: "the left" if "which leg" in say.lower() else "no", outcomes)
+    assert outcome, transcript
     assert skill.proc.poll() is None and "Traceback" not in skill.log()
 
 
