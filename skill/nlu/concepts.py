@@ -63,6 +63,17 @@ class Rule:
     why: str = ""
 
     @property
+    def firsts(self) -> tuple[frozenset[str], ...]:
+        """Each group's first words: a sentence without one of them cannot hold the concept.
+        Worked out once per rule (the rules are frozen), so reading a sentence skips most rules
+        with one set intersection each."""
+        cached = self.__dict__.get("_firsts")
+        if cached is None:
+            cached = tuple(frozenset(p[0] for p in group) for group in self.groups)
+            object.__setattr__(self, "_firsts", cached)
+        return cached
+
+    @property
     def absorbs(self) -> bool:
         """A concept with no finding only claims its time ("i worked a sixteen hour shift")."""
         return not self.finding
@@ -151,9 +162,10 @@ class ConceptReader:
         and heavy with every breath" is chest pain, not breathlessness)."""
         known = set(stated)
         out: list[Found] = []
+        words = set(toks)
         for rule in self.rules:
-            if rule.finding in known:
-                continue
+            if rule.finding in known or not all(firsts & words for firsts in rule.firsts):
+                continue  # a group none of whose phrases can start here: the rule cannot match
             found = self._first(rule, toks, read)
             if found is not None:
                 out.append(found)
