@@ -36,6 +36,37 @@ Phrase = tuple[str, ...]
 FILE = "concepts.yaml"
 
 
+def _load(path: Path) -> dict:
+    """The rules as data. `legcramp hermes` must be ready within half a second, and importing
+    PyYAML and parsing this file costs a fifth of that: the parsed data is kept as JSON in the
+    cache, named by a hash of the file, as the phrasebook keeps its dialogs."""
+    import json
+    import os
+
+    from skill.nlu.automaton import cache_dir, content_hash
+
+    raw = path.read_bytes()
+    lang = path.parent.resolve().name or "concepts"
+    kept = cache_dir() / f"concepts-{lang}-{content_hash('concepts-1', [(FILE, raw)]).hex()[:24]}.json"
+    try:
+        data = json.loads(kept.read_bytes())
+        if isinstance(data, dict):
+            return data
+    except (OSError, ValueError):
+        pass
+    import yaml
+
+    data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:  # best effort: a read-only disk only means parsing again next time
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(partial, kept)
+    except OSError:
+        pass
+    return data
+
+
 def intent_of(report_intents: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """finding -> the first report intent that carries it (skill/nlu/contract.py)."""
     out: dict[str, str] = {}
@@ -116,10 +147,8 @@ class ConceptReader:
         path = Path(lang_dir) / FILE
         if not path.exists():
             return None
-        import yaml  # already loaded by the phrasebook; only here when a reader is built
         from skill.nlu.contract import REPORT_INTENTS
-        return cls.from_data(yaml.safe_load(path.read_text(encoding="utf-8")),
-                             intent_of(REPORT_INTENTS))
+        return cls.from_data(_load(path), intent_of(REPORT_INTENTS))
 
     @classmethod
     def from_data(cls, data: dict, intent_of: Mapping[str, str]) -> "ConceptReader":
