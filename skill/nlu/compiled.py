@@ -235,8 +235,7 @@ def _with_concepts(concepts: ConceptReader, toks: list[str], placed: Placed) -> 
         if f.rule.claims_time:  # a time just after it too: "settles if i sit for a few minutes"
             placed = [(i, j, _without(seg, ("duration",)) if f.start <= i <= f.end + 4 else seg)
                       for i, j, seg in placed]
-        claimed = (*f.rule.claims,
-                   *(("pain_location", "pain_side", "thigh_part") if f.rule.claims_part else ()))
+        claimed = f.rule.claims
         if claimed:
             placed = [(i, j, _without(seg, claimed) if _within(f, toks, i, j) else seg)
                       for i, j, seg in placed]

@@ -34,6 +34,7 @@ from skill.nlu.segment import Segment
 
 Phrase = tuple[str, ...]
 FILE = "concepts.yaml"
+PART = ("pain_location", "pain_side", "thigh_part")  # what `claims_part: true` claims
 
 
 def _load(path: Path) -> dict:
@@ -89,8 +90,9 @@ class Rule:
     unless: tuple[Phrase, ...] = ()
     claims_time: bool = False  # a duration inside the concept belongs to it, not to the pain
     one_subject: bool = True   # no "i" between its words: "my leg hurts and i feel cold"
-    claims_part: bool = False  # the body part inside is not where it hurts ("my foot's gone cold")
-    claims: tuple[str, ...] = ()  # findings read inside it that are its own ("pink" phlegm)
+    # Slots read inside it that are its own: "pink" phlegm is no redness; with `claims_part:
+    # true` in the file, the part of a foot that has gone cold is not where it hurts.
+    claims: tuple[str, ...] = ()
     why: str = ""
 
     @property
@@ -165,8 +167,8 @@ class ConceptReader:
                 raise ValueError(f"{FILE}: {finding!r} is no finding a report intent carries")
             rules.append(Rule(
                 finding=finding, value=str(raw.get("value", "true")).lower(),
-                intent=intent_of.get(finding, ""), claims_part=bool(raw.get("claims_part")),
-                claims=tuple(raw.get("claims", ())),
+                intent=intent_of.get(finding, ""),
+                claims=(*raw.get("claims", ()), *(PART if raw.get("claims_part") else ())),
                 groups=tuple(_phrases(group) for group in raw["all"]),
                 window=int(raw.get("window", 6)), ordered=bool(raw.get("ordered", False)),
                 unless=_phrases(raw.get("unless", ())), claims_time=bool(raw.get("claims_time")),
