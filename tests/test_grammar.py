@@ -93,7 +93,9 @@ def test_every_template_is_recognised(grammar_only, intent, n, template):
         text = _words(graph, path)
         _, walked = path_to_recognition(path, graph)
         where = f"{SENTENCES.name} [{intent}] template {n}: {template.text!r}\n  sample {text!r}"
-        assert normalize(text) == text, f"the normaliser rewrites {text!r} as {normalize(text)!r}: {where}"
+        normal = normalize(text)  # what our reader matches; a rewrite must stay in the template
+        assert normal == text or rhasspynlu.recognize(normal, graph, fuzzy=False), \
+            f"the normaliser rewrites {text!r} as {normal!r}, which the template does not hold: {where}"
         theirs = rhasspynlu.recognize(text, graph, fuzzy=False)
         assert theirs and all(r.intent.name == intent for r in theirs), f"rhasspynlu: {where}"
         allowed = [_slots(r) for r in theirs] + [_slots(walked)]

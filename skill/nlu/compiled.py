@@ -42,7 +42,7 @@ from skill.nlu.concepts import ConceptReader, Found, not_since
 from skill.nlu.automaton import DEFAULT_MAX_STATES, Automaton, CompiledGrammar, State
 from skill.nlu.contract import ANSWER_INTENTS, EXTRA_SLOTS, REPORT_INTENTS
 from skill.nlu.history import in_the_past, without_the_past
-from skill.nlu.others import HISTORY_INTENTS, OWN_EVEN_WITH_OTHERS, about_someone_else
+from skill.nlu.others import HISTORY_INTENTS, OWN_EVEN_WITH_OTHERS, about_someone_else, speaks_for
 from skill.nlu.normalize import tokens as normalize_tokens
 from skill.triage.findings import SCHEMA
 
@@ -106,51 +106,62 @@ class CompiledRecognizer:
         placed = _postprocess(toks, chosen)
         if self.concepts is not None:
             placed = _with_concepts(self.concepts, toks, placed)
+        placed = _one_event(toks, placed)
         _LOGGER.debug("recognised %d segment(s) in %d word(s)", len(placed), len(toks))
         return tuple(segment for _, _, segment in placed)
 
     def _spans(self, toks: list[str]) -> dict[int, dict[int, _Match]]:
-        """start -> end -> the preferred match of toks[start:end] that may stand there."""
+        """start -> end -> the preferred match of toks[start:end] that may stand there.
+
+        Each live state carries its automaton entry, looked up once when it is reached (this
+        loop is most of the cost of reading a sentence)."""
         state_of = self._fsa.state
         here: dict[int, State] = {}  # the states of this utterance, looked up once each
+
+        def entry_of(state: int) -> State:
+            entry = here.get(state)
+            if entry is None:
+                entry = here[state] = state_of(state)
+            return entry
+
         first = state_of(self._fsa.start)[0]
         lead = _leading_fillers(toks)
+        n = len(toks)
         found: dict[int, dict[int, _Match]] = {}
         for i, word in enumerate(toks):
             starts = first.get(word)
             if not starts:
                 continue
             ends: dict[int, list[tuple[int, Chain]]] = {}
-            moved: dict[int, tuple[Chain, int]] = {}
+            # state -> (output chain, fillers skipped, entry); `moved` holds the states reached
+            # by a word, which may end a span; `active` those and the ones a filler skipped.
+            moved: dict[int, tuple[Chain, int, State]] = {}
             for state, outs in starts:
-                moved.setdefault(state, ((None, outs), 0))
+                if state not in moved:
+                    moved[state] = ((None, outs), 0, entry_of(state))
             active = moved
             j = i
             while active:
-                for state, (chain, skips) in moved.items():
-                    entry = here.get(state)
-                    if entry is None:
-                        entry = here[state] = state_of(state)
+                for chain, skips, entry in moved.values():
                     if entry[1] is not None:
                         ends.setdefault(j + 1, []).append((skips, (chain, entry[1])))
                 j += 1
-                if j >= len(toks):
+                if j >= n:
                     break
                 word = toks[j]
                 moved = {}
-                for state, (chain, skips) in active.items():
-                    entry = here.get(state)
-                    if entry is None:
-                        entry = here[state] = state_of(state)
+                for chain, skips, entry in active.values():
                     for nxt, outs in entry[0].get(word, ()):
                         if nxt not in moved:
-                            moved[nxt] = ((chain, outs), skips)
-                nxt_active = dict(moved)
-                if word in FILLERS:
-                    for state, (chain, skips) in active.items():
-                        if skips < _MAX_SKIPS and state not in nxt_active:
-                            nxt_active[state] = (chain, skips + 1)
-                active = nxt_active
+                            moved[nxt] = ((chain, outs), skips, entry_of(nxt))
+                if word in FILLERS:  # a filler may also be skipped: the states stay live
+                    skipped = dict(moved)
+                    for state, (chain, skips, entry) in active.items():
+                        if skips < _MAX_SKIPS and state not in skipped:
+                            skipped[state] = (chain, skips + 1, entry)
+                    active = skipped
+                else:
+                    active = moved
             for end, candidates in ends.items():
                 match = _first_allowed(candidates, i, end, lead)
                 if match is not None:
@@ -226,14 +237,15 @@ Placed = list[tuple[int, int, Segment]]  # each segment with the span of words i
 def _with_concepts(concepts: ConceptReader, toks: list[str], placed: Placed) -> Placed:
     """The grammar's segments, plus what the second reader finds that they do not state. A
     concept that owns its time ("it comes on when i walk and goes after i sit a few minutes")
-    takes the duration read inside it away from the pain."""
+    takes the duration read inside it, or overlapping it ("seven months along"), away from the
+    pain."""
     stated = {name for _, _, segment in placed for name in segment.slots}
     found = concepts.read(toks, stated, [(i, j) for i, j, _ in placed])
     if not found:
         return placed
     for f in found:
         if f.rule.claims_time:  # a time just after it too: "settles if i sit for a few minutes"
-            placed = [(i, j, _without(seg, ("duration",)) if f.start <= i <= f.end + 4 else seg)
+            placed = [(i, j, _without(seg, ("duration",)) if j > f.start and i <= f.end + 4 else seg)
                       for i, j, seg in placed]
         claimed = f.rule.claims
         if claimed:
@@ -292,7 +304,7 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                 slots = now
                 cue = f"{cue}; past: {' '.join(after[:4])}" if cue else f"past: {' '.join(after[:4])}"
             if (intent in HISTORY_INTENTS and not OWN_EVEN_WITH_OTHERS & set(slots)
-                    and about_someone_else(gap, toks[i:j])):
+                    and about_someone_else(gap, toks[i:j]) and not speaks_for(toks)):
                 continue  # "my wife is on statins", "my husband's the one on statins"
             if (intent == "ReportPain" and set(slots) <= {"pain_side", "pain_location"}
                     and gap == ["from"] and out and adjacent and _of_the_leg(out[-1])):
@@ -301,7 +313,8 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                     and _their_history(toks, i, j)):
                 continue  # "my mum had clots in her legs": her legs, not the caller's side
             if (intent == "ReportBackground" and slots == {"cramps_per_week": "0"}
-                    and toks[i:j] in (["never"], ["never", "before"]) and len(toks) > j - i + 1
+                    and _bare(toks[i:j]) in (["never"], ["never", "before"])
+                    and len(toks) > j - i + 1
                     and not _CRAMP_WORDS & set(toks)):
                 continue  # "that's never happened me before": no answer about cramps
             if (intent == "ReportPain" and set(slots) == {"duration"} and toks[j - 1] == "ago"
@@ -309,6 +322,9 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                 continue  # "i nearly passed out about an hour ago": when that happened
             if intent == "ReportPain" and set(slots) == {"duration"} and _a_rate(toks, i, j):
                 continue  # "twelve tablets a day", "ten hours a day": how often, not how long
+            if slots.get("recent_injury") == "true" and _a_likeness(toks, i):
+                slots = {k: v for k, v in slots.items() if k != "recent_injury"}
+                cue = "likeness"  # "a pain in my calf like someone kicked me": no kick
             if not any(name in SCHEMA or name in EXTRA_SLOTS for name in slots):
                 continue  # a phrase that only absorbs words ("my mum had a clot", "right now")
         if not cue and "pain_location" in slots:
@@ -323,17 +339,78 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
     return _habitual(toks, placed)
 
 
+def _bare(words: list[str]) -> list[str]:
+    """A phrase without the conjunction it opens with ("and never")."""
+    return words[1:] if words[:1] in (["and"], ["but"]) else words
+
+
+def _a_likeness(toks: list[str], i: int) -> bool:
+    """The words just before position i compare ("like someone kicked me", "as if i'd been
+    hit"): what follows describes a feeling, not an event."""
+    return toks[i - 1:i] == ["like"] or toks[max(0, i - 2):i] in (["as", "if"], ["as", "though"])
+
+
+def _one_event(toks: list[str], placed: Placed) -> Placed:
+    """Findings that one event says twice over, read once:
+    - a fall in a faint ("i went down in the kitchen, blacked right out") is the faint, not an
+      injury;
+    - the colour of a cold leg ("mottled and blotchy and stone cold") is ischaemia, not the
+      redness of a clot, unless red is said;
+    - the part gone cold or numb is not where it hurts, unless pain is said (CONVENTIONS);
+    - numbness the grammar read as the saddle's ("my bum's gone numb and my leg's killing me")
+      is not read again by the second reader as the leg's."""
+    said = {(name, value) for _, _, seg in placed for name, value in seg.slots.items()}
+    words = set(toks)
+    cold_or_numb = bool({("cold_pale_leg", "true"), ("numb_or_weak_leg", "true")} & said)
+    drops = [name for name, applies in (
+        ("recent_injury", ("fainting", "true") in said),
+        ("redness", ("cold_pale_leg", "true") in said and not _RED_WORDS & words),
+        ("pain_location", cold_or_numb and not PAIN_WORDS & words)) if applies]
+    saddle = [(i, j) for i, j, seg in placed
+              if seg.slots.get("saddle_numbness_or_incontinence") == "true"]
+    if not drops and not saddle:
+        return placed
+    out = []
+    for i, j, seg in placed:
+        if (seg.slots.get("numb_or_weak_leg") == "true" and seg.cue.startswith("concept")
+                and any(a <= i < b for a, b in saddle)):
+            continue
+        gone = tuple(name for name in drops if name in seg.slots
+                     and seg.slots[name] not in ("false", "none", "unknown")
+                     and (name != "recent_injury" or set(seg.text.split()) <= _FALL_WORDS))
+        if gone:
+            seg = _without(seg, gone)
+            if not any(name in SCHEMA for name in seg.slots):
+                continue
+        out.append((i, j, seg))
+    return out
+
+
+_FALL_WORDS = frozenset(
+    "i i've and then just nearly almost went fell fall had a down over flying floor on the to "
+    "hit collapsed".split())
+_RED_WORDS = frozenset("red reddish redder redness inflamed flushed angry".split())
+
+
 def _habitual(toks: list[str], placed: list) -> list:
     """How often cramps come is said of cramps in general: "i've got cramps in my calf like four
-    times this week" is no cramp happening now, unless now is said."""
-    if not any("cramps_per_week" in seg.slots for _, _, seg in placed) or _NOW & set(toks):
+    times this week" is no cramp happening now, unless now is said. So is a cramp said with a
+    habit of time ("my feet are cramping every night these days")."""
+    if _NOW & set(toks):
+        return placed
+    habit = any(
+        tuple(toks[k:k + len(m)]) == m for m in _HABIT_TIMES for k in range(len(toks)))
+    if not habit and not any("cramps_per_week" in seg.slots for _, _, seg in placed):
         return placed
     return [(i, j, _without(seg, ("cramp_now",)) if seg.slots.get("cramp_now") == "true"
-             and _HABIT & set(seg.text.split()) else seg) for i, j, seg in placed]
+             and (habit or _HABIT & set(seg.text.split())) else seg) for i, j, seg in placed]
 
 
 _NOW = frozenset("now tonight currently still".split())
 _HABIT = frozenset("cramps been keep every".split())  # "i've got cramps", "been cramping"
+_HABIT_TIMES = (("every", "night"), ("at", "night"), ("at", "nights"), ("these", "days"),
+                ("most", "nights"), ("each", "night"), ("every", "evening"), ("ever", "since"),
+                ("most", "evenings"), ("night", "after", "night"))
 
 
 # "a day" after a count is a rate ("twelve tablets a day"), never how long the pain has lasted.
@@ -366,10 +443,11 @@ _HAD = frozenset("had has got gets suffers suffered died".split())
 
 
 def _their_history(toks: list[str], i: int, j: int) -> bool:
-    """ "in her legs" after "my mum had clots": a part of someone else's history."""
+    """ "in her legs", "in both legs" after "my mum had clots": a part of someone else's
+    history."""
     own = toks[i:j]
     lead = own[1:2] if own[:1] in (["in"], ["on"]) else own[:1]
-    return (lead in (["her"], ["his"], ["their"]) and bool(_HAD & set(toks[:i]))
+    return (lead in (["her"], ["his"], ["their"], ["both"]) and bool(_HAD & set(toks[:i]))
             and about_someone_else(toks[:i], own))
 
 

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
-from skill.nlu.history import in_the_past
+from skill.nlu.history import in_the_past, is_current
 from skill.nlu.normalize import tokens
-from skill.nlu.others import HISTORY_INTENTS, about_someone_else
+from skill.nlu.others import HISTORY_INTENTS, about_someone_else, speaks_for
 from skill.nlu.segment import Segment
 
 Phrase = tuple[str, ...]
@@ -217,10 +217,11 @@ class ConceptReader:
                 continue
             if (self._excepted(rule, toks, start, end)
                     or (rule.intent in HISTORY_INTENTS
-                        and about_someone_else(list(toks[:start]), list(toks[start:end])))):
+                        and about_someone_else(list(toks[:start]), list(toks[start:end]))
+                        and not speaks_for(list(toks)))):
                 continue
             after = list(toks[end:])
-            if not self._in_context(toks, start, end, gaps):
+            if not self._in_context(rule, toks, start, end, gaps):
                 return Found(rule, start, end)
             if (rule.value == "true" and rule.intent == "ReportEmergency" and in_the_past(after)
                     and not_since(after)):
@@ -232,10 +233,11 @@ class ConceptReader:
         around = toks[max(0, start - 1):min(len(toks), end + 3)]
         return any(_at(around, p) is not None for p in rule.unless)
 
-    def _in_context(self, toks: Sequence[str], start: int, end: int,
+    def _in_context(self, rule: Rule, toks: Sequence[str], start: int, end: int,
                     gaps: tuple[str, ...]) -> bool:
         """Denied (before the concept, or between its words: "my chest doesn't hurt"),
-        hypothetical, or in the past. The concept's own words never deny it ("no feeling")."""
+        hypothetical, or in the past (for a finding about now: a clot "back in twenty nineteen"
+        is history by nature). The concept's own words never deny it ("no feeling")."""
         ctx = self.context
         before = self._scope_before(toks, start)
         if any(_at(before, p) is not None for p in ctx.hypothetical):
@@ -247,7 +249,7 @@ class ConceptReader:
                     return True
                 if _at(gaps, phrase) is not None:
                     return True
-        return in_the_past(list(toks[end:]))
+        return (not rule.finding or is_current(rule.finding)) and in_the_past(list(toks[end:]))
 
     def _scope_before(self, toks: Sequence[str], start: int) -> list[str]:
         """The words before the concept a trigger may reach from, back to a terminator."""

@@ -28,7 +28,7 @@ HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
 # Words that end the scope of a marker: what follows is about now again.
 TERMINATORS = frozenset("but though although now tonight today this currently however".split())
 
-WINDOW = 8  # words after a statement in which a marker still belongs to it
+WINDOW = 10  # words after a statement in which a marker still belongs to it
 
 
 def in_the_past(after: list[str]) -> bool:
@@ -39,6 +39,12 @@ def in_the_past(after: list[str]) -> bool:
             break
         scope.append(word)
     return any(tuple(scope[i:i + len(m)]) == m for m in HISTORY_MARKERS for i in range(len(scope)))
+
+
+def is_current(finding: str) -> bool:
+    """A finding about now (a sign, the pain, a recent risk), which the distant past cancels;
+    any other finding is history by nature ("i had a clot back in twenty nineteen")."""
+    return finding in _CURRENT
 
 
 def without_the_past(slots: dict[str, str]) -> dict[str, str]:

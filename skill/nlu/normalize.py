@@ -172,7 +172,7 @@ def tokens(text: str) -> list[str]:
         word = word.strip("'")  # quotes around a word, not in-word apostrophes
         if word:
             words.extend(_WORDS.get(word, word).split())
-    words = _scots_not(words)
+    words = _copula(_learner(_double_negative(_aint(_scots_not(words)))))
     words = _replace_phrases(words, _JOIN_PHRASES, need_follower=False)
     return _replace_phrases(words, _CONTRACT_PHRASES, need_follower=True)
 
@@ -183,6 +183,113 @@ def _scots_not(words: list[str]) -> list[str]:
                   and (words[k - 1] in _SCOTS_NO_AFTER or words[k - 1].endswith("'ll")))
         else w
         for k, w in enumerate(words)]
+
+
+# "ain't" as London, Southern and farm speech uses it: "i ain't short of breath", "it ain't
+# swollen", "i ain't got no pain", "he ain't been well".
+_AINT_HAVE = frozenset("got had been seen felt noticed took taken done".split())
+_AINT_HAS = frozenset("he she it that".split())
+
+
+def _aint(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for k, word in enumerate(words):
+        if word != "ain't":
+            out.append(word)
+            continue
+        prev = out[-1] if out else ""
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if prev == "i":
+            out[-1:] = ["i", "haven't"] if nxt in _AINT_HAVE else ["i'm", "not"]
+        elif nxt in _AINT_HAVE:
+            out.append("hasn't" if prev in _AINT_HAS else "haven't")
+        else:
+            out.append("isn't")
+    return out
+
+
+# The double negative of everyday speech: "i can't feel nothing", "i ain't short of breath or
+# nothing" deny as "anything" does, and "nothing" there must not read as a second denial.
+_NEGATING = frozenset("not never isn't aren't wasn't weren't don't doesn't didn't can't "
+                      "couldn't won't haven't hasn't hadn't".split())
+_DOUBLED = {"nothing": "anything", "nobody": "anybody", "nowhere": "anywhere"}
+_CLAUSE_BREAK = frozenset("but though although and so because".split())
+
+
+def _double_negative(words: list[str]) -> list[str]:
+    out: list[str] = []
+    negated_at = None
+    for k, word in enumerate(words):
+        if word in _CLAUSE_BREAK:
+            negated_at = None
+        if word in _DOUBLED and negated_at is not None and k - negated_at <= 6:
+            out.append(_DOUBLED[word])
+            continue
+        if word in _NEGATING:
+            negated_at = k
+        out.append(word)
+    return out
+
+
+# English as a second language, as callers say it: "more big" for "bigger", "i no can breathe"
+# for "i can't breathe", "it no is swollen".
+_MORE = {"big": "bigger", "fat": "fatter", "hot": "hotter", "red": "redder", "cold": "colder",
+         "large": "larger", "thick": "thicker", "warm": "warmer", "bad": "worse", "good": "better"}
+_NO_VERB = {"can": "can't", "is": "isn't", "have": "don't have", "feel": "don't feel",
+            "hurt": "doesn't hurt", "go": "doesn't go", "help": "doesn't help", "take": "don't take",
+            "breathe": "can't breathe", "are": "aren't", "was": "wasn't", "has": "hasn't"}
+_LEARNER_SUBJECTS = frozenset("i it he she my the this that they".split())
+_DEGREE = frozenset("lot bit much little far way even any no a".split())  # "a lot more cold"
+
+
+def _learner(words: list[str]) -> list[str]:
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        word, nxt = words[k], words[k + 1] if k + 1 < len(words) else ""
+        if word == "more" and nxt in _MORE and (not out or out[-1] not in _DEGREE):
+            out.append(_MORE[nxt])
+            k += 2
+            continue
+        if word == "no" and nxt in _NO_VERB and k > 0 and words[k - 1] in _LEARNER_SUBJECTS:
+            out.extend(_NO_VERB[nxt].split())
+            k += 2
+            continue
+        out.append(word)
+        k += 1
+    return out
+
+
+# The copula left out, as in many Englishes and in haste ("my calf swollen and hot", "my
+# breathing fine", "my foot very cold"): "is" or "are" put back between a part of the body and
+# what is said of it, so the grammar reads it as "my calf is swollen and hot".
+_BODY = frozenset("leg calf foot knee thigh ankle shin heel hip chest breathing breath skin "
+                  "back bottom bum toe".split())
+_BODY_PLURAL = frozenset("legs calves feet knees thighs ankles shins toes".split())
+_OWNERS = frozenset("my the me this that one".split())
+_SIDES = frozenset("left right other".split())
+_STATES = frozenset(
+    "swollen swelled puffy hot warm red sore painful cold pale white blue grey purple numb weak "
+    "fine okay alright normal good tight hard bigger fatter heavy tender hurting aching throbbing "
+    "cramping better worse dead freezing icy bruised blotchy mottled stiff".split())
+_BEFORE_STATE = frozenset("very so really quite too all still bit kind sort a little more".split())
+
+
+def _copula(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for k, word in enumerate(words):
+        out.append(word)
+        if word not in _BODY and word not in _BODY_PLURAL:
+            continue
+        at = k - 2 if k >= 2 and words[k - 1] in _SIDES else k - 1
+        if at < 0 or words[at] not in _OWNERS or (at > 0 and words[at - 1] not in _CLAUSE_OPENERS):
+            continue  # "my calf" opens a clause; "i can move my foot fine" has its verb
+        rest = words[k + 1:k + 4]
+        while rest and rest[0] in _BEFORE_STATE:
+            rest = rest[1:]
+        if rest and rest[0] in _STATES and words[k + 1:k + 2] != ["is"]:
+            out.append("are" if word in _BODY_PLURAL else "is")
+    return out
 
 
 def normalize(text: str) -> str:

@@ -14,7 +14,8 @@ OTHER_PEOPLE = frozenset(
     "friend friend's neighbour neighbour's neighbor neighbor's aunt aunt's auntie aunty uncle "
     "uncle's gran granny grandma grandmother grandad grandpa grandfather cousin niece nephew "
     "boyfriend boyfriend's girlfriend girlfriend's missus missus' hubby hubby's tita tito nan "
-    "nan's nana nana's grandma's grandpa's granny's cousin's niece's nephew's man's "
+    "nan's nana nana's grandma's grandpa's granny's cousin's niece's nephew's man's mate mate's "
+    "pal pal's buddy buddy's colleague colleague's workmate workmate's "
     "she she's he he's her his".split()
 )
 REPORTING = frozenset(
@@ -41,3 +42,29 @@ def about_someone_else(before: list[str], own: list[str]) -> bool:
     if after[:1] and after[0] in REPORTING:
         return False  # "my wife says ..." reports on the caller
     return not any(w in FIRST_PERSON for w in after)
+
+
+# A leg part said of "her" or "him" as it is now, or "she's hurting": the caller speaks for the
+# patient ("my wife had our baby three weeks back and now her left leg is swollen"), so the
+# patient's risks are the patient's own. "my mum had clots in her legs" is history, not now.
+_THEIR = frozenset("her his their".split())
+_PARTS = frozenset(
+    "leg legs calf calves thigh thighs knee knees ankle ankles foot feet shin shins".split())
+_NOW_WORDS = frozenset(
+    "is are looks feels swollen hurting hurts sore aching paining puffy red hot killing cramping "
+    "throbbing".split())
+_THEY = frozenset("she's he's she he".split())
+
+
+def speaks_for(toks: list[str]) -> bool:
+    """The utterance describes another person's leg as it is now: a carer calling about the
+    patient, whose history is then the patient's own."""
+    for k, word in enumerate(toks):
+        if word in _THEIR:
+            for m in range(k + 1, min(k + 4, len(toks))):
+                part = toks[m].removesuffix("'s")
+                if part in _PARTS and ((toks[m] != part) or _NOW_WORDS & set(toks[m + 1:m + 4])):
+                    return True
+        if word in _THEY and _NOW_WORDS & set(toks[k + 1:k + 3]) - {"is", "are"}:
+            return True
+    return False
