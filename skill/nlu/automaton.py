@@ -175,6 +175,7 @@ class Automaton:
         self.max_states = max(1, max_states)
         self._cache: OrderedDict[int, State] = OrderedDict()
         self._start_state: typing.Optional[State] = None
+        self._full = False  # the cache has reached max_states: from then on, kept in LRU order
         self._built = 0
         # Output label tuples of one label, shared: most transitions carry exactly one.
         self._single: tuple[Outs, ...] = tuple((label,) for label in grammar.labels)
@@ -183,10 +184,11 @@ class Automaton:
         cache = self._cache
         entry = cache.get(state)
         if entry is not None:
-            try:
-                cache.move_to_end(state)
-            except KeyError:  # dropped by another thread meanwhile
-                pass
+            if self._full:  # below the cap nothing is evicted, so the order need not be kept
+                try:
+                    cache.move_to_end(state)
+                except KeyError:  # dropped by another thread meanwhile
+                    pass
             return entry
         if state == self.start:
             entry = self._start_state
@@ -195,6 +197,8 @@ class Automaton:
             return entry
         entry = self._build(state)
         cache[state] = entry
+        if len(cache) >= self.max_states:
+            self._full = True
         if len(cache) > self.max_states:
             try:
                 cache.popitem(last=False)
