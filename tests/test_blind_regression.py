@@ -1,7 +1,7 @@
 """Every blind sentence set whose misses were read is a regression set (issue 13): replayed as
 an opening through the dialog (what `chat --jsonl` reports after one turn, as patient.py scores
 it), it must not fall below the score it had when its kinds were fixed. The floors are that
-score (measured here, in process) rounded down to the point; a set still blind (round 4) is not
+score (measured here, in process) rounded down to the point; a set still blind (round 5) is not
 here until it is read.
 """
 from __future__ import annotations
@@ -33,6 +33,9 @@ FLOORS = {
     "round3/utt3_brandi.yaml": (94, 97, 100),
     "round3/utt3_chidi.yaml": (92, 92, 100),
     "round3/utt3_morag.yaml": (88, 94, 100),
+    "round4/utt4_dele.yaml": (94, 94, 100),
+    "round4/utt4_harpreet.yaml": (99, 100, 100),
+    "round4/utt4_lorne.yaml": (97, 98, 100),
 }
 
 
@@ -77,5 +80,5 @@ def test_a_read_blind_set_keeps_its_score(name):
 def test_every_read_set_is_replayed():
     """A set is either still blind (its README row says so) or has a floor here."""
     sets = {str(p.relative_to(BLIND)) for p in BLIND.glob("round*/*.yaml")}
-    blind = {s for s in sets if s.startswith("round4/")}
+    blind = {s for s in sets if s.startswith("round5/")}
     assert sets - blind == set(FLOORS)

@@ -78,6 +78,17 @@ def test_dialect_negation_is_read_as_the_plain_form(text, normal):
     ("there's nothing with my chest", {"chest_pain": False}),
     # Feet warm and pink are no cold, pale leg, nor redness.
     ("my toes are warm and pink", {"cold_pale_leg": False}),
+    # A side corrected at the end wins; the side of an arm is no side of the leg.
+    ("the pain's in my right thigh no sorry my left", {"pain_location": "thigh",
+                                                      "pain_side": "left"}),
+    ("a heavy feeling in my chest down my right arm", {"chest_pain": True}),
+    ("my right hand's gone numb", {}),
+    # "Not able to" is "can't"; the Irish perfect "after fainting" is a faint.
+    ("i'm not able to get my breath", {"breathless": True}),
+    ("he's after fainting in the hall", {"fainting": True}),
+    # A vice round the chest; a calf that is roasting.
+    ("it feels like a vice round my chest", {"chest_pain": True}),
+    ("the skin on my calf is roasting", {"pain_location": "calf", "warmth": True}),
 ])
 def test_a_kind_reads_in_new_words(text, expected):
     assert findings(text) == expected

@@ -320,6 +320,12 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
             if (intent == "ReportPain" and set(slots) == {"duration"} and toks[j - 1] == "ago"
                     and out and out[-1].intent in _OWN_TIME):
                 continue  # "i nearly passed out about an hour ago": when that happened
+            if (set(slots) == {"pain_side"} and toks[j - 1] in ("left", "right")
+                    and toks[j:j + 1] and _not_the_leg(toks[j])):
+                continue  # "going to my left arm": the side of another part
+            if (set(slots) == {"numb_or_weak_leg"} and slots["numb_or_weak_leg"] == "true"
+                    and any(_not_the_leg(t) for t in gap[-3:])):
+                continue  # "my hand is numb": not the leg
             if intent == "ReportPain" and set(slots) == {"duration"} and _a_rate(toks, i, j):
                 continue  # "twelve tablets a day", "ten hours a day": how often, not how long
             if slots.get("recent_injury") == "true" and _a_likeness(toks, i):
@@ -435,6 +441,16 @@ _NUMBER_WORDS = frozenset(
 def _of_the_leg(segment: Segment) -> bool:
     """A cold, pale, numb or weak leg: signs whose extent is no pain location."""
     return any(segment.slots.get(f) == "true" for f in ("cold_pale_leg", "numb_or_weak_leg"))
+
+
+_NOT_THE_LEG = frozenset(
+    "arm arms hand hands shoulder shoulders eye eyes ear ears wrist elbow breast chest lung "
+    "kidney neck jaw cheek temple finger fingers thumb".split())
+
+
+def _not_the_leg(word: str) -> bool:
+    """An arm, a hand, an eye: a part whose side or numbness is no finding about the leg."""
+    return word.removesuffix("'s") in _NOT_THE_LEG
 
 
 _CORRECTIONS = frozenset("wait actually sorry mean rather correction".split())

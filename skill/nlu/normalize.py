@@ -30,6 +30,11 @@ _SYMBOLS = (("&", " and "), ("%", " percent "), ("+", " plus "), ("\u00b0", " de
 _JOIN = {
     "d v t": "dvt", "h r t": "hrt", "p e": "pe", "a n e": "a and e", "t v": "tv",
     "o k": "okay", "ok": "okay",
+    # "not able to" is "can't" ("i'm not able to breathe right"): a denial of ability, which
+    # the readers know as "can't", not a denial of the sign.
+    "i'm not able to": "i can't", "i am not able to": "i can't", "i'm unable to": "i can't",
+    "i am unable to": "i can't", "i wasn't able to": "i couldn't", "i was not able to": "i couldn't",
+    "not able to": "can't", "unable to": "can't",
 }
 
 # Contractions typed without an apostrophe (only unambiguous words), abbreviations and
