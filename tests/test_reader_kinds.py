@@ -1,4 +1,4 @@
-"""Kinds of misreading found in blind round 4 (tests/data/blind_utterances/README.md), each
+"""Kinds of misreading found in blind rounds 4 and 5 (tests/data/blind_utterances/README.md), each
 tested here in sentences of our own, not the writers': a kind is fixed when new words of the
 same kind read right, not when the sentence that showed it does.
 
@@ -90,5 +90,44 @@ def test_dialect_negation_is_read_as_the_plain_form(text, normal):
     ("it feels like a vice round my chest", {"chest_pain": True}),
     ("the skin on my calf is roasting", {"pain_location": "calf", "warmth": True}),
 ])
-def test_a_kind_reads_in_new_words(text, expected):
+def test_round_four_kinds(text, expected):
+    assert findings(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Claudication said at length: stopping to lean on something, then it goes.
+    ("when i walk to the shop the calf starts up and i have to stop and lean on a fence and "
+     "after a minute it goes", {"pain_location": "calf", "pain_walking_eased_by_rest": True}),
+    # Standing up or walking about eases a cramp; "tried to walk it off" does not say so.
+    ("when i get up and walk around it goes", {"eased_by_stretching": True}),
+    ("i tried to walk it off but it's no better", {"eased_by_stretching": False}),
+    # Operations by the part done; a stay in bed with an illness.
+    ("i had my hip done a month ago", {"recent_surgery_or_bedrest": True}),
+    ("i was lying in bed with a chest infection for five days", {"recent_surgery_or_bedrest": True}),
+    # A history marker before the statement; a denial kept whatever the past.
+    ("as a teenager i passed out at a concert", {}),
+    ("no operations lately, the last was my tonsils years ago", {"recent_surgery_or_bedrest": False}),
+    ("i had my knee done three weeks back in the general", {"recent_surgery_or_bedrest": True}),
+    # Someone who was there is no subject; a named relative's pregnancy is theirs.
+    ("i went hiking with my dad this morning and now my calf is sore",
+     {"recent_exercise": True, "pain_location": "calf"}),
+    ("my daughter is pregnant so i know the signs", {}),
+    # The path of pain from the back is no pain location; coughed red is no leg redness.
+    ("the pain goes from my lower back down my leg to my ankle", {"back_pain_radiating": True}),
+    ("i brought up blood when i coughed, it was bright red", {"coughing_blood": True}),
+    # Dialect and learner grammar: "don't" for "doesn't", "and is" with no subject.
+    ("the stretching don't do nothing", {"eased_by_stretching": False}),
+    ("my foot is sore and is hot when i touch it", {"pain_location": "foot", "warmth": True}),
+    # "Hard to tell" is no hard knot; "in a minute" is a time to come.
+    ("it's hard to tell if it's red", {"redness": "unknown"}),
+    ("i'll stretch it in a minute", {}),
+    # The first time ever; a balloon of an ankle; a lung clot of "my mam".
+    ("first time it's ever happened to me", {"cramps_per_week": 0}),
+    ("my left ankle is sore and it's come up like a balloon",
+     {"pain_location": "ankle", "pain_side": "left", "swelling": "one_leg"}),
+    ("my mam had a clot in her lung", {}),
+    # Alcohol dehydrates.
+    ("i was out on the lash last night", {"dehydration": True}),
+])
+def test_round_five_kinds(text, expected):
     assert findings(text) == expected

@@ -38,11 +38,12 @@ from pathlib import Path
 
 from skill.nlu.segment import Segment
 from skill.nlu.complaint import PAIN_WORDS
-from skill.nlu.concepts import ConceptReader, Found, not_since
+from skill.nlu.concepts import PART, ConceptReader, Found, not_since
 from skill.nlu.automaton import DEFAULT_MAX_STATES, Automaton, CompiledGrammar, State
 from skill.nlu.contract import ANSWER_INTENTS, EXTRA_SLOTS, REPORT_INTENTS
-from skill.nlu.history import in_the_past, without_the_past
-from skill.nlu.others import HISTORY_INTENTS, OWN_EVEN_WITH_OTHERS, about_someone_else, speaks_for
+from skill.nlu.history import in_the_past, in_the_past_before, without_the_past
+from skill.nlu.others import (HISTORY_INTENTS, OTHER_PEOPLE, OWN_EVEN_WITH_OTHERS,
+                               about_someone_else, speaks_for)
 from skill.nlu.normalize import tokens as normalize_tokens
 from skill.triage.findings import SCHEMA
 
@@ -258,9 +259,10 @@ def _with_concepts(concepts: ConceptReader, toks: list[str], placed: Placed) -> 
 
 
 def _within(found: Found, toks: list[str], i: int, j: int) -> bool:
-    """toks[i:j] is part of the concept: inside it (or just before), or the range that follows
-    it ("my leg's all mottled and cold from the knee down")."""
-    ranged = found.end < len(toks) and toks[found.end] == "from"
+    """toks[i:j] is part of the concept: inside it (or just before), or the range or part that
+    follows it ("my leg's all mottled and cold from the knee down", "operation of the knee")."""
+    ranged = (found.end < len(toks) and toks[found.end] == "from") or (
+        toks[found.end - 1] in ("of", "on"))  # "an operation of the knee", "surgery on my hip"
     return (found.start - 3 <= i and j <= found.end) or (ranged and found.end <= i <= found.end + 2)
 
 
@@ -296,14 +298,15 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
             elif _negated(gap) or (gap[:1] in (["or"], ["nor"]) and out and adjacent and _is_negative(out[-1])):
                 slots = _recast(slots, "false")  # "i haven't been sick or had diarrhoea"
                 cue = f"denied: {' '.join(gap[-3:])}"
-            if in_the_past(after):
+            if in_the_past(after) or in_the_past_before(gap):
                 now = without_the_past(slots)  # "i fainted once as a teenager"
                 if not_since(after):  # "... but nothing like that tonight": denied now
                     now.update({k: "false" for k, v in slots.items()
                                 if k not in now and v == "true" and SCHEMA[k].type == "bool"})
                 slots = now
-                cue = f"{cue}; past: {' '.join(after[:4])}" if cue else f"past: {' '.join(after[:4])}"
-            if (intent in HISTORY_INTENTS and not OWN_EVEN_WITH_OTHERS & set(slots)
+                said = after[:4] if in_the_past(after) else gap[-4:]
+                cue = f"{cue}; past: {' '.join(said)}" if cue else f"past: {' '.join(said)}"
+            if (intent in HISTORY_INTENTS and not _own_even_with_others(slots, gap, toks[i:j])
                     and about_someone_else(gap, toks[i:j]) and not speaks_for(toks)):
                 continue  # "my wife is on statins", "my husband's the one on statins"
             if (intent == "ReportPain" and set(slots) <= {"pain_side", "pain_location"}
@@ -317,20 +320,31 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                     and len(toks) > j - i + 1
                     and not _CRAMP_WORDS & set(toks)):
                 continue  # "that's never happened me before": no answer about cramps
+            if (slots == {"cramps_per_week": "0"} and "cramp" not in " ".join(toks)
+                    and about_someone_else(toks[:i], [])):
+                continue  # "my dad had cancer but i've never had it myself": not cramps
             if (intent == "ReportPain" and set(slots) == {"duration"} and toks[j - 1] == "ago"
                     and out and out[-1].intent in _OWN_TIME):
                 continue  # "i nearly passed out about an hour ago": when that happened
             if (set(slots) == {"pain_side"} and toks[j - 1] in ("left", "right")
                     and toks[j:j + 1] and _not_the_leg(toks[j])):
                 continue  # "going to my left arm": the side of another part
+            if set(slots) == {"pain_side"} and (
+                    "between" in toks[max(0, i - 1):j] or toks[j:j + 2] in _GAVE_WAY):
+                continue  # "between the legs", "my legs went from under me": no side
             if (set(slots) == {"numb_or_weak_leg"} and slots["numb_or_weak_leg"] == "true"
                     and any(_not_the_leg(t) for t in gap[-3:])):
                 continue  # "my hand is numb": not the leg
             if intent == "ReportPain" and set(slots) == {"duration"} and _a_rate(toks, i, j):
                 continue  # "twelve tablets a day", "ten hours a day": how often, not how long
-            if slots.get("recent_injury") == "true" and _a_likeness(toks, i):
-                slots = {k: v for k, v in slots.items() if k != "recent_injury"}
-                cue = "likeness"  # "a pain in my calf like someone kicked me": no kick
+            if _LIKENED & {k for k, v in slots.items() if v == "true"} and _a_likeness(toks, i):
+                slots = {k: v for k, v in slots.items() if k not in _LIKENED}
+                cue = "likeness"  # "like someone kicked me", "like i was running": no event
+            if slots.get("muscle_knot") == "true" and toks[j:j + 2] in _HARD_TO:
+                slots = {k: v for k, v in slots.items() if k != "muscle_knot"}  # "hard to tell"
+            if (set(slots) == {"duration"} and toks[i - 1:i] == ["in"]
+                    and toks[i] in _NUMBER_WORDS | {"a", "an"}):
+                continue  # "i'll get up now in a minute": a time to come, not how long
             if not any(name in SCHEMA or name in EXTRA_SLOTS for name in slots):
                 continue  # a phrase that only absorbs words ("my mum had a clot", "right now")
         if not cue and "pain_location" in slots:
@@ -345,9 +359,26 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
     return _habitual(toks, placed)
 
 
+def _own_even_with_others(slots: dict[str, str], gap: list[str], words: list[str]) -> bool:
+    """A birth said through the baby is the caller's ("my son is nine days old"), and so is a
+    pregnancy said as "she's" by a carer; a pregnancy said of a named relative is theirs ("my
+    sister is pregnant, she told me to call")."""
+    if not OWN_EVEN_WITH_OTHERS & set(slots):
+        return False
+    named = {w for w in [*gap, *words] if w in OTHER_PEOPLE} - _PRONOUNS
+    return not ({"pregnant", "expecting"} & set(words) and named)
+
+
+_PRONOUNS = frozenset("she she's he he's her his".split())
+
+
 def _bare(words: list[str]) -> list[str]:
     """A phrase without the conjunction it opens with ("and never")."""
     return words[1:] if words[:1] in (["and"], ["but"]) else words
+
+
+_LIKENED = frozenset(("recent_injury", "recent_exercise"))
+_HARD_TO = (["to", "tell"], ["to", "say"], ["to", "see"], ["to", "know"], ["to", "find"])
 
 
 def _a_likeness(toks: list[str], i: int) -> bool:
@@ -363,6 +394,8 @@ def _one_event(toks: list[str], placed: Placed) -> Placed:
     - the colour of a cold leg ("mottled and blotchy and stone cold") is ischaemia, not the
       redness of a clot, unless red is said;
     - the part gone cold or numb is not where it hurts, unless pain is said (CONVENTIONS);
+    - the path of pain from the back ("shoots down the back of my leg into my foot") is not
+      where it hurts, and the red of coughed blood no redness of the leg;
     - numbness the grammar read as the saddle's ("my bum's gone numb and my leg's killing me")
       is not read again by the second reader as the leg's."""
     said = {(name, value) for _, _, seg in placed for name, value in seg.slots.items()}
@@ -374,7 +407,10 @@ def _one_event(toks: list[str], placed: Placed) -> Placed:
         ("pain_location", cold_or_numb and not PAIN_WORDS & words)) if applies]
     saddle = [(i, j) for i, j, seg in placed
               if seg.slots.get("saddle_numbness_or_incontinence") == "true"]
-    if not drops and not saddle:
+    back = min((i for i, _, seg in placed if seg.slots.get("back_pain_radiating") == "true"),
+               default=None)
+    coughed = ("coughing_blood", "true") in said
+    if not drops and not saddle and back is None and not coughed:
         return placed
     out = []
     for i, j, seg in placed:
@@ -384,6 +420,10 @@ def _one_event(toks: list[str], placed: Placed) -> Placed:
         gone = tuple(name for name in drops if name in seg.slots
                      and seg.slots[name] not in ("false", "none", "unknown")
                      and (name != "recent_injury" or set(seg.text.split()) <= _FALL_WORDS))
+        if back is not None and i > back and "pain_location" in seg.slots and set(seg.slots) <= set(PART):
+            gone += ("pain_location", "pain_side")  # "from my lower back right down into my foot"
+        if coughed and seg.slots.get("redness") == "true" and not _LEG_WORDS & set(seg.text.split()):
+            gone += ("redness",)  # "i coughed up blood, bright red it was"
         if gone:
             seg = _without(seg, gone)
             if not any(name in SCHEMA for name in seg.slots):
@@ -392,6 +432,9 @@ def _one_event(toks: list[str], placed: Placed) -> Placed:
     return out
 
 
+_LEG_WORDS = frozenset(
+    "leg legs leg's calf calf's calves thigh thigh's knee knee's ankle ankle's foot foot's feet "
+    "shin skin toes".split())
 _FALL_WORDS = frozenset(
     "i i've and then just nearly almost went fell fall had a down over flying floor on the to "
     "hit collapsed".split())
@@ -443,6 +486,8 @@ def _of_the_leg(segment: Segment) -> bool:
     return any(segment.slots.get(f) == "true" for f in ("cold_pale_leg", "numb_or_weak_leg"))
 
 
+_GAVE_WAY = (["went", "from"], ["gave", "way"], ["gave", "out"], ["buckled", "under"],
+             ["went", "under"], ["just", "buckled"], ["buckled"])
 _NOT_THE_LEG = frozenset(
     "arm arms hand hands shoulder shoulders eye eyes ear ears wrist elbow breast chest lung "
     "kidney neck jaw cheek temple finger fingers thumb".split())
@@ -463,7 +508,7 @@ def _their_history(toks: list[str], i: int, j: int) -> bool:
     history."""
     own = toks[i:j]
     lead = own[1:2] if own[:1] in (["in"], ["on"]) else own[:1]
-    return (lead in (["her"], ["his"], ["their"], ["both"]) and bool(_HAD & set(toks[:i]))
+    return (lead in (["her"], ["his"], ["their"], ["both"], ["the"]) and bool(_HAD & set(toks[:i]))
             and about_someone_else(toks[:i], own))
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
-from skill.nlu.history import in_the_past, is_current
+from skill.nlu.history import in_the_past, in_the_past_before, is_current
 from skill.nlu.normalize import tokens
 from skill.nlu.others import HISTORY_INTENTS, about_someone_else, speaks_for
 from skill.nlu.segment import Segment
@@ -249,7 +249,8 @@ class ConceptReader:
                     return True
                 if _at(gaps, phrase) is not None:
                     return True
-        return (not rule.finding or is_current(rule.finding)) and in_the_past(list(toks[end:]))
+        return (not rule.finding or is_current(rule.finding)) and (
+            in_the_past(list(toks[end:])) or in_the_past_before(list(toks[:start])))
 
     def _scope_before(self, toks: Sequence[str], start: int) -> list[str]:
         """The words before the concept a trigger may reach from, back to a terminator."""

@@ -15,18 +15,29 @@ HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
     ("a", "long", "time", "ago"), ("long", "ago"), ("as", "a", "teenager"), ("as", "a", "kid"),
     ("as", "a", "child"), ("as", "a", "boy"), ("as", "a", "girl"), ("as", "a", "youngster"),
     ("when", "i", "was", "young"), ("when", "i", "was", "younger"), ("when", "i", "was", "a"),
-    ("when", "i", "was", "little"), ("when", "i", "was", "at", "school"), ("back", "in"),
+    ("when", "i", "was", "little"), ("when", "i", "was", "at", "school"),
+    # "back in" with a time long gone, not "three weeks back in the hospital".
+    ("back", "in", "the", "day"), ("back", "in", "my"), ("back", "in", "twenty"),
+    ("back", "in", "nineteen"), ("back", "in", "two"), ("back", "in", "school"),
+    ("back", "in", "college"), ("back", "in", "the", "eighties"), ("back", "in", "the", "nineties"),
     ("in", "my", "teens"), ("in", "my", "twenties"), ("in", "my", "thirties"),
     ("in", "my", "forties"), ("in", "my", "fifties"), ("in", "my", "sixties"),
     ("in", "my", "seventies"), ("in", "nineteen"), ("at", "school"), ("once", "before"),
     ("last", "year"), ("a", "year", "ago"), ("the", "year", "before"),
     ("in", "high", "school"), ("in", "college"), ("at", "college"), ("at", "university"),
     ("at", "uni"), ("as", "a", "student"), ("when", "i", "was", "small"),
-    ("as", "a", "small"), ("when", "i", "was", "in", "school"),
+    ("as", "a", "small"), ("when", "i", "was", "in", "school"), ("when", "i", "was", "about"),
+    ("in", "school"), ("as", "a", "teen"),
+    # Years said as a recogniser writes them, up to last year: "back in twenty nineteen".
+    *(("in", "twenty", y) for y in (
+        "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())),
+    *(("in", "twenty", "twenty", y) for y in ("one", "two", "three", "four", "five")),
+    ("in", "two", "thousand"),
 )
 
 # Words that end the scope of a marker: what follows is about now again.
-TERMINATORS = frozenset("but though although now tonight today this currently however".split())
+TERMINATORS = frozenset(
+    "but though although now tonight today this currently however lately recently".split())
 
 WINDOW = 10  # words after a statement in which a marker still belongs to it
 
@@ -41,6 +52,17 @@ def in_the_past(after: list[str]) -> bool:
     return any(tuple(scope[i:i + len(m)]) == m for m in HISTORY_MARKERS for i in range(len(scope)))
 
 
+def in_the_past_before(before: list[str]) -> bool:
+    """The words just before a statement, in its clause, place it in the distant past ("when i
+    was a teenager i fainted once", "years ago i had sciatica")."""
+    scope: list[str] = []
+    for word in reversed(before[-WINDOW:]):
+        if word in TERMINATORS or word in ("and", "so"):
+            break
+        scope.insert(0, word)
+    return any(tuple(scope[i:i + len(m)]) == m for m in HISTORY_MARKERS for i in range(len(scope)))
+
+
 def is_current(finding: str) -> bool:
     """A finding about now (a sign, the pain, a recent risk), which the distant past cancels;
     any other finding is history by nature ("i had a clot back in twenty nineteen")."""
@@ -48,8 +70,10 @@ def is_current(finding: str) -> bool:
 
 
 def without_the_past(slots: dict[str, str]) -> dict[str, str]:
-    """The slots that still say something about now."""
-    return {name: value for name, value in slots.items() if name not in _CURRENT}
+    """The slots that still say something about now. A denial stays: "no operations lately,
+    the last one was years ago" denies an operation now."""
+    return {name: value for name, value in slots.items()
+            if name not in _CURRENT or value in ("false", "none")}
 
 
 # Signs and features of the pain now, and risk factors that count only when recent. Everything

@@ -35,6 +35,10 @@ _JOIN = {
     "i'm not able to": "i can't", "i am not able to": "i can't", "i'm unable to": "i can't",
     "i am unable to": "i can't", "i wasn't able to": "i couldn't", "i was not able to": "i couldn't",
     "not able to": "can't", "unable to": "can't",
+    # Irish and Scots "away" for gone ("it's away now after i stood on it").
+    "it's away now": "it's gone now", "it's away after": "it's gone after",
+    # "if is", "and is" with the subject left out ("i don't know if is swollen").
+    "if is": "if it's",
 }
 
 # Contractions typed without an apostrophe (only unambiguous words), abbreviations and
@@ -48,7 +52,7 @@ _WORDS = {
     "wont": "won't", "cannot": "can't", "i'am": "i'm",
     "mins": "minutes", "min": "minute", "hrs": "hours", "hr": "hour", "secs": "seconds",
     "sec": "second", "wks": "weeks", "tho": "though", "gonna": "going to", "wanna": "want to",
-    "color": "colour", "diarrhea": "diarrhoea", "okey": "okay",
+    "color": "colour", "breadth": "breath", "diarrhea": "diarrhoea", "okey": "okay",
     # Dropped g's as a recogniser writes them ("it's been hurtin since yesterday").
     "hurtin": "hurting", "achin": "aching", "throbbin": "throbbing", "killin": "killing",
     "crampin": "cramping", "swellin": "swelling", "botherin": "bothering", "nothin": "nothing",
@@ -283,18 +287,32 @@ _BEFORE_STATE = frozenset("very so really quite too all still bit kind sort a li
 def _copula(words: list[str]) -> list[str]:
     out: list[str] = []
     for k, word in enumerate(words):
+        if word == "don't" and out and (out[-1] in _THIRD_PERSON or out[-1].endswith("ing")):
+            out.append("doesn't")  # "the stretching don't help", "it don't ease"
+            continue
+        if (word == "is" and out and out[-1] in ("and", "but") and k + 1 < len(words)
+                and _state_follows(words[k + 1:k + 4])):
+            out.extend(("it", "is"))  # "and is warm when i touch it": the subject left out
+            continue
         out.append(word)
         if word not in _BODY and word not in _BODY_PLURAL:
             continue
         at = k - 2 if k >= 2 and words[k - 1] in _SIDES else k - 1
         if at < 0 or words[at] not in _OWNERS or (at > 0 and words[at - 1] not in _CLAUSE_OPENERS):
             continue  # "my calf" opens a clause; "i can move my foot fine" has its verb
-        rest = words[k + 1:k + 4]
-        while rest and rest[0] in _BEFORE_STATE:
-            rest = rest[1:]
-        if rest and rest[0] in _STATES and words[k + 1:k + 2] != ["is"]:
+        if _state_follows(words[k + 1:k + 4]) and words[k + 1:k + 2] != ["is"]:
             out.append("are" if word in _BODY_PLURAL else "is")
     return out
+
+
+_THIRD_PERSON = frozenset("it he she that this stretching".split())
+
+
+def _state_follows(rest: list[str]) -> bool:
+    """The next words say what state something is in ("very swollen", "a bit red")."""
+    while rest and rest[0] in _BEFORE_STATE:
+        rest = rest[1:]
+    return bool(rest) and rest[0] in _STATES
 
 
 def normalize(text: str) -> str:

@@ -15,7 +15,8 @@ OTHER_PEOPLE = frozenset(
     "uncle's gran granny grandma grandmother grandad grandpa grandfather cousin niece nephew "
     "boyfriend boyfriend's girlfriend girlfriend's missus missus' hubby hubby's tita tito nan "
     "nan's nana nana's grandma's grandpa's granny's cousin's niece's nephew's man's mate mate's "
-    "pal pal's buddy buddy's colleague colleague's workmate workmate's "
+    "pal pal's buddy buddy's colleague colleague's workmate workmate's mam mam's mammy mammy's "
+    "da da's daddy daddy's mummy mummy's lola lolo "
     "she she's he he's her his".split()
 )
 REPORTING = frozenset(
@@ -31,11 +32,19 @@ HISTORY_INTENTS = frozenset({"ReportRisk", "ReportBackground"})
 OWN_EVEN_WITH_OTHERS = frozenset({"pregnant_or_postpartum"})
 
 
+def _company(words: list[str], k: int) -> bool:
+    """ "with my son", "me and my mates": someone who was there, not the subject."""
+    lead = words[max(0, k - 2):k]
+    return bool(lead) and (lead[-1] == "with" or lead == ["with", "my"] or lead == ["with", "the"]
+                           or lead == ["and", "my"] and k >= 3 and words[k - 3] == "me")
+
+
 def about_someone_else(before: list[str], own: list[str]) -> bool:
     """The words before a statement (since the last one) and its own words name another person
     as its subject, who is not reporting on the caller."""
     words = [*before, *own]
-    last = max((k for k, w in enumerate(words) if w in OTHER_PEOPLE), default=None)
+    last = max((k for k, w in enumerate(words) if w in OTHER_PEOPLE and not _company(words, k)),
+               default=None)
     if last is None:
         return False
     after = words[last + 1:]
