@@ -1,7 +1,7 @@
 """Every blind sentence set whose misses were read is a regression set (issue 13): replayed as
 an opening through the dialog (what `chat --jsonl` reports after one turn, as patient.py scores
 it), it must not fall below the score it had when its kinds were fixed. The floors are that
-score (measured here, in process) rounded down to the point; a set still blind (round 6) is not
+score (measured here, in process) rounded down to the point; a set still blind (round 7) is not
 here until it is read.
 """
 from __future__ import annotations
@@ -39,6 +39,9 @@ FLOORS = {
     "round5/utt5_gareth.yaml": (96, 96, 100),
     "round5/utt5_marisol.yaml": (98, 98, 100),
     "round5/utt5_siobhan.yaml": (96, 96, 100),
+    "round6/utt6_darlene.yaml": (88, 95, 100),
+    "round6/utt6_joy.yaml": (99, 96, 100),
+    "round6/utt6_kai.yaml": (97, 95, 100),
 }
 
 
@@ -83,5 +86,5 @@ def test_a_read_blind_set_keeps_its_score(name):
 def test_every_read_set_is_replayed():
     """A set is either still blind (its README row says so) or has a floor here."""
     sets = {str(p.relative_to(BLIND)) for p in BLIND.glob("round*/*.yaml")}
-    blind = {s for s in sets if s.startswith("round6/")}
+    blind = {s for s in sets if s.startswith("round7/")}
     assert sets - blind == set(FLOORS)

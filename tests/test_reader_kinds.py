@@ -76,8 +76,8 @@ def test_dialect_negation_is_read_as_the_plain_form(text, normal):
     # Breath that will not come is breathlessness; nothing in the chest denies chest pain.
     ("my breath isn't coming right", {"breathless": True}),
     ("there's nothing with my chest", {"chest_pain": False}),
-    # Feet warm and pink are no cold, pale leg, nor redness.
-    ("my toes are warm and pink", {"cold_pale_leg": False}),
+    # Feet of a good colour are no cold, pale leg, nor redness.
+    ("my toes are a good colour", {"cold_pale_leg": False}),
     # A side corrected at the end wins; the side of an arm is no side of the leg.
     ("the pain's in my right thigh no sorry my left", {"pain_location": "thigh",
                                                       "pain_side": "left"}),
@@ -130,4 +130,48 @@ def test_round_four_kinds(text, expected):
     ("i was out on the lash last night", {"dehydration": True}),
 ])
 def test_round_five_kinds(text, expected):
+    assert findings(text) == expected
+
+
+@pytest.mark.parametrize("text, normal", [
+    # Appalachian a-prefixing and dropped g's; "ever time"; "a half a hour".
+    ("my knee's been a throbbin all day", "my knee's been throbbing all day"),
+    ("she's a coughin", "she's coughing"),
+    ("i've got a shooting pain", "i've got a shooting pain"),
+    ("it hurts ever time i walk", "it hurts every time i walk"),
+    ("about a half a hour", "about half an hour"),
+    # The double negative "no" after a denial, but not "no longer".
+    ("i haven't got no fever", "i haven't got any fever"),
+    ("it isn't no longer cramping", "it isn't no longer cramping"),
+])
+def test_round_six_speech_is_read_as_the_plain_form(text, normal):
+    assert normalize(text) == normal
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my ankle's been a swellin since friday", {"swelling": "one_leg", "duration": "days"}),
+    # A past marker after "but that was" is said of what came before.
+    ("i had my appendix out but that was back in twenty twelve", {}),
+    # Cancer long treated is no cancer tonight; a clot long ago is still a previous clot.
+    ("i had cancer as a teenager", {}),
+    ("i had me a clot in my leg back in twenty fifteen", {"previous_clot": True}),
+    # A faint long ago, "not done it since", is no faint now.
+    ("i blacked out once in college but i haven't done it since", {"fainting": False}),
+    # Stamping on it or walking on it eases a cramp; "won't let up" is a cramp now.
+    ("i got up and walked on it and it quit", {"eased_by_stretching": True}),
+    ("the cramp just won't let up", {"cramp_now": True}),
+    # Someone sitting on the chest; no hurting in the chest.
+    ("it feels like somebody's a settin on my chest", {"chest_pain": True}),
+    ("there ain't no hurtin in my chest", {"chest_pain": False}),
+    # A roommate's clot is nothing; "winded" is breathless, said or denied.
+    ("my roommate had a dvt", {}),
+    ("i'm not winded at all", {"breathless": False}),
+    # The toes or foot said to be numb, or not, give no side or location of pain.
+    ("i can't feel the toes on my right foot", {"numb_or_weak_leg": True}),
+    ("i can wiggle my toes fine", {"numb_or_weak_leg": False}),
+    # A cramp that was, is no cramp now.
+    ("my foot was cramping but it went when i stood on it",
+     {"pain_location": "foot", "eased_by_stretching": True, "cramp_now": False}),
+])
+def test_round_six_kinds(text, expected):
     assert findings(text) == expected

@@ -196,7 +196,8 @@ _NEGATED_VERBS = frozenset("take use have get feel drink do need see notice reme
 _DOUBTERS = (("not", "sure"), ("not", "sure", "if"), ("not", "sure", "whether"), ("don't", "know"),
              ("don't", "know", "if"), ("don't", "know", "whether"), ("can't", "tell"),
              ("can't", "tell", "if"), ("unsure",), ("no", "idea", "if"), ("wondering", "if"),
-             ("not", "certain"), ("might",), ("maybe",), ("possibly",), ("perhaps",))
+             ("not", "certain"), ("might",), ("maybe",), ("possibly",), ("perhaps",),
+             ("can't", "rightly", "say", "if"), ("can't", "say", "if"), ("couldn't", "say", "if"))
 _DOUBT_INTENTS = frozenset(("DontKnow",))
 
 
@@ -261,7 +262,7 @@ def _with_concepts(concepts: ConceptReader, toks: list[str], placed: Placed) -> 
 def _within(found: Found, toks: list[str], i: int, j: int) -> bool:
     """toks[i:j] is part of the concept: inside it (or just before), or the range or part that
     follows it ("my leg's all mottled and cold from the knee down", "operation of the knee")."""
-    ranged = (found.end < len(toks) and toks[found.end] == "from") or (
+    ranged = (found.end < len(toks) and toks[found.end] in ("from", "on", "of")) or (
         toks[found.end - 1] in ("of", "on"))  # "an operation of the knee", "surgery on my hip"
     return (found.start - 3 <= i and j <= found.end) or (ranged and found.end <= i <= found.end + 2)
 
@@ -298,13 +299,13 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
             elif _negated(gap) or (gap[:1] in (["or"], ["nor"]) and out and adjacent and _is_negative(out[-1])):
                 slots = _recast(slots, "false")  # "i haven't been sick or had diarrhoea"
                 cue = f"denied: {' '.join(gap[-3:])}"
-            if in_the_past(after) or in_the_past_before(gap):
+            if in_the_past(after) or in_the_past_before(toks[:i]):
                 now = without_the_past(slots)  # "i fainted once as a teenager"
                 if not_since(after):  # "... but nothing like that tonight": denied now
                     now.update({k: "false" for k, v in slots.items()
                                 if k not in now and v == "true" and SCHEMA[k].type == "bool"})
                 slots = now
-                said = after[:4] if in_the_past(after) else gap[-4:]
+                said = after[:4] if in_the_past(after) else toks[max(0, i - 4):i]
                 cue = f"{cue}; past: {' '.join(said)}" if cue else f"past: {' '.join(said)}"
             if (intent in HISTORY_INTENTS and not _own_even_with_others(slots, gap, toks[i:j])
                     and about_someone_else(gap, toks[i:j]) and not speaks_for(toks)):
@@ -335,6 +336,9 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
             if (set(slots) == {"numb_or_weak_leg"} and slots["numb_or_weak_leg"] == "true"
                     and any(_not_the_leg(t) for t in gap[-3:])):
                 continue  # "my hand is numb": not the leg
+            if (slots.get("numb_or_weak_leg") == "false"
+                    and any(_not_the_leg(t) for t in toks[j:j + 3])):
+                continue  # "i can feel it in my neck": no answer about the leg
             if intent == "ReportPain" and set(slots) == {"duration"} and _a_rate(toks, i, j):
                 continue  # "twelve tablets a day", "ten hours a day": how often, not how long
             if _LIKENED & {k for k, v in slots.items() if v == "true"} and _a_likeness(toks, i):
@@ -350,8 +354,8 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
         if not cue and "pain_location" in slots:
             if _CORRECTIONS & set(toks[max(0, i - 4):i]):
                 cue = "correction"  # "it's in my thigh, no wait, actually the back of my knee"
-            elif PAIN_WORDS & set(toks[j:j + 2]):
-                cue = f"pain: {' '.join(toks[j:j + 2])}"  # "and now my calf hurting"
+            elif PAIN_WORDS & set(toks[j:j + 4]) and not {"and", "but"} & set(toks[j:j + 2]):
+                cue = f"pain: {' '.join(toks[j:j + 4])}"  # "and now my calf is kinda killing me"
         out.append(Segment(intent=intent, slots=slots, text=" ".join(toks[i:j]), cue=cue))
         where.append((i, j))
         kept_end = j
@@ -393,18 +397,20 @@ def _one_event(toks: list[str], placed: Placed) -> Placed:
       injury;
     - the colour of a cold leg ("mottled and blotchy and stone cold") is ischaemia, not the
       redness of a clot, unless red is said;
-    - the part gone cold or numb is not where it hurts, unless pain is said (CONVENTIONS);
+    - the part gone cold or numb (or said not to be) is not where or which side it hurts,
+      unless pain is said (CONVENTIONS);
     - the path of pain from the back ("shoots down the back of my leg into my foot") is not
       where it hurts, and the red of coughed blood no redness of the leg;
     - numbness the grammar read as the saddle's ("my bum's gone numb and my leg's killing me")
       is not read again by the second reader as the leg's."""
     said = {(name, value) for _, _, seg in placed for name, value in seg.slots.items()}
     words = set(toks)
-    cold_or_numb = bool({("cold_pale_leg", "true"), ("numb_or_weak_leg", "true")} & said)
+    cold_or_numb = any(name in ("cold_pale_leg", "numb_or_weak_leg") for name, _ in said)
     drops = [name for name, applies in (
         ("recent_injury", ("fainting", "true") in said),
         ("redness", ("cold_pale_leg", "true") in said and not _RED_WORDS & words),
-        ("pain_location", cold_or_numb and not PAIN_WORDS & words)) if applies]
+        ("pain_location", cold_or_numb and not PAIN_WORDS & words),
+        ("pain_side", cold_or_numb and not PAIN_WORDS & words)) if applies]
     saddle = [(i, j) for i, j, seg in placed
               if seg.slots.get("saddle_numbness_or_incontinence") == "true"]
     back = min((i for i, _, seg in placed if seg.slots.get("back_pain_radiating") == "true"),
@@ -447,6 +453,9 @@ def _habitual(toks: list[str], placed: list) -> list:
     habit of time ("my feet are cramping every night these days")."""
     if _NOW & set(toks):
         return placed
+    placed = [(i, j, _without(seg, ("cramp_now",))
+               if seg.slots.get("cramp_now") == "true" and _KEPT_OR_PAST & set(seg.text.split())
+               else seg) for i, j, seg in placed]  # "my foot was cramping so bad but ..."
     habit = any(
         tuple(toks[k:k + len(m)]) == m for m in _HABIT_TIMES for k in range(len(toks)))
     if not habit and not any("cramps_per_week" in seg.slots for _, _, seg in placed):
@@ -456,6 +465,7 @@ def _habitual(toks: list[str], placed: list) -> list:
 
 
 _NOW = frozenset("now tonight currently still".split())
+_KEPT_OR_PAST = frozenset("was were".split())  # "keeps cramping" is now (the grammar's reading)
 _HABIT = frozenset("cramps been keep every".split())  # "i've got cramps", "been cramping"
 _HABIT_TIMES = (("every", "night"), ("at", "night"), ("at", "nights"), ("these", "days"),
                 ("most", "nights"), ("each", "night"), ("every", "evening"), ("ever", "since"),

@@ -268,6 +268,7 @@ class ConceptReader:
 
 
 _NOT_SINCE = (("nothing", "like", "that"), ("nothing", "like", "it"), ("not", "since"),
+              ("done", "it", "since"), ("had", "one", "since"), ("happened", "since"),
               ("never", "since"), ("nothing", "since"), ("none", "since"), ("not", "again"))
 
 

@@ -3,9 +3,10 @@
 "I fainted once as a teenager" is not `fainting` (triage-rules.md, Definitions), and "I had
 sciatica in my forties" is not back pain tonight. The markers are specific to the distant past,
 never "an hour ago" or "earlier": a recent sign must never be dropped. Findings that are history
-by nature (a previous clot, cancer, the pill, how often cramps come, medicines and conditions)
+by nature (a previous clot, the pill, how often cramps come, medicines and conditions)
 keep their value: the past is what they ask about. Risk factors that count only when recent (an
-operation, a journey, a birth) are dropped like signs: "after my caesarean ten years ago".
+operation, a journey, a birth, cancer treated in the last six months) are dropped like signs:
+"after my caesarean ten years ago", "i had cancer as a kid".
 """
 from __future__ import annotations
 
@@ -45,7 +46,9 @@ WINDOW = 10  # words after a statement in which a marker still belongs to it
 def in_the_past(after: list[str]) -> bool:
     """The words following a statement place it in the distant past."""
     scope: list[str] = []
-    for word in after[:WINDOW]:
+    for k, word in enumerate(after[:WINDOW]):
+        if word == "but" and after[k + 1:k + 3] in (["that", "was"], ["it", "was"], ["that's"]):
+            continue  # "an operation, but that was back in twenty nineteen": said of it
         if word in TERMINATORS:
             break
         scope.append(word)
@@ -88,4 +91,7 @@ _CURRENT = frozenset({
     # an injury or exercise years ago is no risk tonight.
     "recent_surgery_or_bedrest", "long_travel", "pregnant_or_postpartum", "recent_injury",
     "recent_exercise",
+    # Cancer counts now or treated in the last six months (findings.yaml): "i had cancer as a
+    # kid" is no cancer tonight.
+    "cancer",
 })

@@ -32,6 +32,8 @@ _JOIN = {
     "o k": "okay", "ok": "okay",
     # "not able to" is "can't" ("i'm not able to breathe right"): a denial of ability, which
     # the readers know as "can't", not a denial of the sign.
+    "ever time": "every time", "a half a hour": "half an hour", "a half an hour": "half an hour",
+    "half a hour": "half an hour", "a hour": "an hour",
     "i'm not able to": "i can't", "i am not able to": "i can't", "i'm unable to": "i can't",
     "i am unable to": "i can't", "i wasn't able to": "i couldn't", "i was not able to": "i couldn't",
     "not able to": "can't", "unable to": "can't",
@@ -60,6 +62,13 @@ _WORDS = {
     "feelin": "feeling", "lookin": "looking", "gettin": "getting", "sittin": "sitting",
     "lyin": "lying", "comin": "coming", "breathin": "breathing", "coughin": "coughing",
     "stretchin": "stretching", "playin": "playing", "tinglin": "tingling",
+    "runnin": "running", "settin": "sitting", "sittin'": "sitting", "gaspin": "gasping",
+    "choppin": "chopping", "burnin": "burning", "stabbin": "stabbing", "sweatin": "sweating",
+    "shakin": "shaking", "cryin": "crying", "faintin": "fainting", "hackin": "hacking",
+    "spittin": "spitting", "evenin": "evening", "mornin": "morning", "callin": "calling",
+    "cramping's": "cramping is", "fixin": "fixing", "actin": "acting", "startin": "starting",
+    "limpin": "limping", "rubbin": "rubbing", "stompin": "stomping",
+    # Southern "ever time" for "every time".
     # Scots as a recogniser writes it ("ma leg's aw mottled fae the knee doon", "i cannae get
     # ma breath"): folded into the English words of the grammar.
     "ma": "my", "masel": "myself", "cannae": "can't", "canna": "can't", "didnae": "didn't",
@@ -179,6 +188,8 @@ def tokens(text: str) -> list[str]:
     words = []
     for word in text.split():
         word = word.strip("'")  # quotes around a word, not in-word apostrophes
+        if word.endswith("'s") and word[:-2] in _WORDS and word[:-2].endswith("in"):
+            word = _WORDS[word[:-2]] + "'s"  # "my breathin's fine"
         if word:
             words.extend(_WORDS.get(word, word).split())
     words = _copula(_learner(_double_negative(_aint(_scots_not(words)))))
@@ -196,7 +207,8 @@ def _scots_not(words: list[str]) -> list[str]:
 
 # "ain't" as London, Southern and farm speech uses it: "i ain't short of breath", "it ain't
 # swollen", "i ain't got no pain", "he ain't been well".
-_AINT_HAVE = frozenset("got had been seen felt noticed took taken done".split())
+_AINT_HAVE = frozenset(
+    "got had been seen felt noticed took taken done helped eased worked gone coughed never".split())
 _AINT_HAS = frozenset("he she it that".split())
 
 
@@ -223,6 +235,8 @@ _NEGATING = frozenset("not never isn't aren't wasn't weren't don't doesn't didn'
                       "couldn't won't haven't hasn't hadn't".split())
 _DOUBLED = {"nothing": "anything", "nobody": "anybody", "nowhere": "anywhere"}
 _CLAUSE_BREAK = frozenset("but though although and so because".split())
+_HAVE = frozenset("have got had get feel felt".split())
+_NO_COMPARATIVE = frozenset("longer more sooner better worse different".split())  # "isn't no longer"
 
 
 def _double_negative(words: list[str]) -> list[str]:
@@ -233,6 +247,11 @@ def _double_negative(words: list[str]) -> list[str]:
             negated_at = None
         if word in _DOUBLED and negated_at is not None and k - negated_at <= 6:
             out.append(_DOUBLED[word])
+            continue
+        if (word == "no" and negated_at is not None and k + 1 < len(words)
+                and words[negated_at] != "not" and words[k + 1] not in _NO_COMPARATIVE
+                and (k - negated_at == 1 or (k - negated_at == 2 and words[k - 1] in _HAVE))):
+            out.append("any")  # "there ain't no pain", "i haven't got no swelling"
             continue
         if word in _NEGATING:
             negated_at = k
@@ -287,11 +306,15 @@ _BEFORE_STATE = frozenset("very so really quite too all still bit kind sort a li
 def _copula(words: list[str]) -> list[str]:
     out: list[str] = []
     for k, word in enumerate(words):
+        if (word == "a" and out and k + 1 < len(words) and words[k + 1].endswith("ing")
+                and words[k + 1] not in _ING_NOUNS
+                and (out[-1] in _A_PREFIXED or out[-1].endswith("'s"))):
+            continue  # Appalachian "been a hurtin", "she's a gaspin for air"
         if word == "don't" and out and (out[-1] in _THIRD_PERSON or out[-1].endswith("ing")):
             out.append("doesn't")  # "the stretching don't help", "it don't ease"
             continue
         if (word == "is" and out and out[-1] in ("and", "but") and k + 1 < len(words)
-                and _state_follows(words[k + 1:k + 4])):
+                and _state_follows(words[k + 1:k + 4], _KNOT_STATES)):
             out.extend(("it", "is"))  # "and is warm when i touch it": the subject left out
             continue
         out.append(word)
@@ -306,13 +329,22 @@ def _copula(words: list[str]) -> list[str]:
 
 
 _THIRD_PERSON = frozenset("it he she that this stretching".split())
+_A_PREFIXED = frozenset("been is was are am i'm it's he's she's they're we're keeps kept go goes "
+                        "went come comes started start".split())
+_ING_NOUNS = frozenset("thing something nothing anything morning evening ring sling building "
+                       "feeling swelling bruising filling ceiling walking shooting stabbing "
+                       "burning".split())
 
 
-def _state_follows(rest: list[str]) -> bool:
+def _state_follows(rest: list[str], but: frozenset[str] = frozenset()) -> bool:
     """The next words say what state something is in ("very swollen", "a bit red")."""
     while rest and rest[0] in _BEFORE_STATE:
         rest = rest[1:]
-    return bool(rest) and rest[0] in _STATES
+    return bool(rest) and rest[0] in _STATES and rest[0] not in but
+
+
+# "and is tight" the grammar reads as it is (a muscle gone tight); other states need "it".
+_KNOT_STATES = frozenset("tight hard stiff".split())
 
 
 def normalize(text: str) -> str:

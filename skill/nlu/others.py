@@ -16,7 +16,9 @@ OTHER_PEOPLE = frozenset(
     "boyfriend boyfriend's girlfriend girlfriend's missus missus' hubby hubby's tita tito nan "
     "nan's nana nana's grandma's grandpa's granny's cousin's niece's nephew's man's mate mate's "
     "pal pal's buddy buddy's colleague colleague's workmate workmate's mam mam's mammy mammy's "
-    "da da's daddy daddy's mummy mummy's lola lolo "
+    "da da's daddy daddy's mummy mummy's lola lolo mama mama's momma momma's mommy mommy's "
+    "roommate roommate's flatmate flatmate's housemate housemate's coworker coworker's "
+    "teammate teammate's classmate classmate's "
     "she she's he he's her his".split()
 )
 REPORTING = frozenset(
