@@ -175,3 +175,43 @@ def test_round_six_speech_is_read_as_the_plain_form(text, normal):
 ])
 def test_round_six_kinds(text, expected):
     assert findings(text) == expected
+
+
+@pytest.mark.parametrize("text, normal", [
+    # Northern English: "me" for "my" before a part, "nowt", "it were"; the emphatic "does".
+    ("me right knee's killing me", "my right knee's killing me"),
+    ("it woke me up", "it woke me up"),
+    ("there's nowt wrong", "there's nothing wrong"),
+    ("it were swollen", "it was swollen"),
+    ("it does feel hot", "it feels hot"),
+])
+def test_round_seven_speech_is_read_as_the_plain_form(text, normal):
+    assert normalize(text) == normal
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Faints in more words: coming over peculiar, the world going grey.
+    ("i came over all strange in the bathroom", {"fainting": True}),
+    ("i got up and everything went grey", {"fainting": True}),
+    # Pink streaks coughed up are blood; a foot that flops is weak.
+    ("i coughed and there were pink streaks in it", {"coughing_blood": True}),
+    ("my foot just flops when i try to walk", {"numb_or_weak_leg": True}),
+    # A foot pink or a normal colour is no cold leg and no redness.
+    ("my calf aches but my foot is warm and pink", {"pain_location": "calf",
+                                                    "cold_pale_leg": False}),
+    # "but i never had one" denies the caller's own clot or cancer.
+    ("my brother had a dvt but i never have", {"previous_clot": False}),
+    ("my aunt had cancer but i've never had it", {"cancer": False}),
+    # A clot treated with a thinner; an oestrogen patch; a hysterectomy; ankles with oedema.
+    ("i'm on warfarin for a clot", {"previous_clot": True}),
+    ("i use an oestrogen patch", {"hormone_medication": True}),
+    ("i had a hysterectomy ten days ago", {"recent_surgery_or_bedrest": True}),
+    ("both my ankles have oedema", {"swelling": "both_legs"}),
+    # A calf that is tight is a muscle gone tight; tight socks are not.
+    ("my calf is sore and tight", {"pain_location": "calf", "muscle_knot": True}),
+    # "It's the same" alone says nothing of swelling; "the same size as the other one" does.
+    ("it's the same as last week", {}),
+    ("it's the same size as the other one", {"swelling": "none"}),
+])
+def test_round_seven_kinds(text, expected):
+    assert findings(text) == expected

@@ -107,7 +107,7 @@ class CompiledRecognizer:
         placed = _postprocess(toks, chosen)
         if self.concepts is not None:
             placed = _with_concepts(self.concepts, toks, placed)
-        placed = _one_event(toks, placed)
+        placed = _not_mine(toks, _foot_colour(toks, _one_event(toks, placed)))
         _LOGGER.debug("recognised %d segment(s) in %d word(s)", len(placed), len(toks))
         return tuple(segment for _, _, segment in placed)
 
@@ -322,7 +322,7 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                     and not _CRAMP_WORDS & set(toks)):
                 continue  # "that's never happened me before": no answer about cramps
             if (slots == {"cramps_per_week": "0"} and "cramp" not in " ".join(toks)
-                    and about_someone_else(toks[:i], [])):
+                    and (about_someone_else(toks[:i], []) or _CONDITIONS & set(toks))):
                 continue  # "my dad had cancer but i've never had it myself": not cramps
             if (intent == "ReportPain" and set(slots) == {"duration"} and toks[j - 1] == "ago"
                     and out and out[-1].intent in _OWN_TIME):
@@ -374,6 +374,53 @@ def _own_even_with_others(slots: dict[str, str], gap: list[str], words: list[str
 
 
 _PRONOUNS = frozenset("she she's he he's her his".split())
+
+
+def _foot_colour(toks: list[str], placed: Placed) -> Placed:
+    """A foot or toes said to be pink, or a normal colour, are well supplied with blood: no cold,
+    pale leg, and no redness or warmth of a clot ("the toes are numb but the foot is warm and
+    pink", "my foot's a normal colour and not cold")."""
+    said_cold = any("cold_pale_leg" in seg.slots for _, _, seg in placed)
+    out: Placed = []
+    for i, j, seg in placed:
+        words = set(toks[max(0, i - 3):j])
+        if (_FOOT_WORDS & words and ("pink" in words or {"normal", "colour"} <= words)
+                and not _RED_WORDS & words and {"redness", "warmth"} & set(seg.slots)):
+            seg = _without(seg, ("redness", "warmth", "pain_location"))
+            if not said_cold:
+                seg = Segment("ReportEmergency", {**seg.slots, "cold_pale_leg": "false"},
+                              seg.text, "foot colour")
+                said_cold = True
+            if not seg.slots:
+                continue
+        out.append((i, j, seg))
+    return out
+
+
+_FOOT_WORDS = frozenset("foot foot's feet toes toe".split())
+# Conditions said of another person, with "but i never had one" of oneself.
+_CONDITIONS = frozenset("clot clots dvt cancer diabetes sugar operation surgery".split())
+_MINE_DENIED = {"clot": "previous_clot", "clots": "previous_clot", "dvt": "previous_clot",
+                "cancer": "cancer"}
+
+
+def _not_mine(toks: list[str], placed: Placed) -> Placed:
+    """ "my mother had clots in her legs but i never have": someone else's history, and the
+    caller's own denied."""
+    if "but" not in toks:
+        return placed
+    k = toks.index("but")
+    before, after = toks[:k], toks[k + 1:k + 8]
+    if not (OTHER_PEOPLE & set(before) and "never" in after and FIRST_PERSON_WORDS & set(after)):
+        return placed
+    denied = {_MINE_DENIED[w] for w in before if w in _MINE_DENIED}
+    said = {name for _, _, seg in placed for name in seg.slots}
+    added = [(k, len(toks), Segment("ReportRisk", {name: "false"}, " ".join(after), "denied: never"))
+             for name in sorted(denied - said)]
+    return sorted([*placed, *added], key=lambda p: p[0])
+
+
+FIRST_PERSON_WORDS = frozenset("i i've me myself".split())
 
 
 def _bare(words: list[str]) -> list[str]:

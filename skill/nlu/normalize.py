@@ -32,7 +32,9 @@ _JOIN = {
     "o k": "okay", "ok": "okay",
     # "not able to" is "can't" ("i'm not able to breathe right"): a denial of ability, which
     # the readers know as "can't", not a denial of the sign.
-    "ever time": "every time", "a half a hour": "half an hour", "a half an hour": "half an hour",
+    "ever time": "every time", "a good hour": "an hour", "a good half hour": "half an hour",
+    "i were": "i was", "it were": "it was", "does feel": "feels", "do feel": "feel",
+    "did feel": "felt", "does look": "looks", "does hurt": "hurts", "do hurt": "hurt", "a half a hour": "half an hour", "a half an hour": "half an hour",
     "half a hour": "half an hour", "a hour": "an hour",
     "i'm not able to": "i can't", "i am not able to": "i can't", "i'm unable to": "i can't",
     "i am unable to": "i can't", "i wasn't able to": "i couldn't", "i was not able to": "i couldn't",
@@ -80,6 +82,8 @@ _WORDS = {
     "ower": "over", "roon": "round", "wi": "with", "yin": "one", "awfy": "awful", "aff": "off",
     "mair": "more", "hunner": "hundred", "ah'm": "i'm", "ye": "you", "dae": "do",
     "gonnae": "going to", "wantae": "want to",
+    # Northern English: "nowt", "owt", "summat", "meself".
+    "nowt": "nothing", "owt": "anything", "summat": "something", "meself": "myself",
 }
 
 # Scots "no" for "not" after a subject and before what it denies ("i'm no sure", "it's no
@@ -303,9 +307,20 @@ _STATES = frozenset(
 _BEFORE_STATE = frozenset("very so really quite too all still bit kind sort a little more".split())
 
 
+# "me" for "my", as the North of England and Ireland say it ("me left calf's sore", "wet
+# meself"): only before a part of the body, a side or the like, where "me" cannot be an object.
+_MY_NOUNS = frozenset(
+    "left right other leg legs leg's calf calves calf's foot feet foot's toes toe knee knee's "
+    "knees thigh thighs thigh's shin shins ankle ankles ankle's heel hip back back's bottom bum "
+    "chest chest's breathing breathing's breath heart skin arm head husband wife mum dad lass "
+    "tablets pills doctor whole lower upper own".split())
+
+
 def _copula(words: list[str]) -> list[str]:
     out: list[str] = []
     for k, word in enumerate(words):
+        if word == "me" and k + 1 < len(words) and words[k + 1] in _MY_NOUNS:
+            word = "my"
         if (word == "a" and out and k + 1 < len(words) and words[k + 1].endswith("ing")
                 and words[k + 1] not in _ING_NOUNS
                 and (out[-1] in _A_PREFIXED or out[-1].endswith("'s"))):
