@@ -215,3 +215,31 @@ def test_round_seven_speech_is_read_as_the_plain_form(text, normal):
 ])
 def test_round_seven_kinds(text, expected):
     assert findings(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A collapse in plain words; a heart like a jackhammer after standing is no eased cramp.
+    ("she went down like a sack of potatoes", {"fainting": True}),
+    ("i stood up and my heart's going like the clappers", {"fainting": True}),
+    # "Right now" is no side; the part operated on is not where it hurts.
+    ("my calf is cramping right now", {"pain_location": "calf", "cramp_now": True}),
+    ("i had surgery on my hip last week", {"recent_surgery_or_bedrest": True}),
+    # A day said, then "ever since": the pain has lasted days.
+    ("we got back from the coast on friday and my calf has ached ever since",
+     {"pain_location": "calf", "duration": "days"}),
+    # "In a minute" after something done is how long; before something to do, it is not.
+    ("i stretched it and it went in a minute", {"eased_by_stretching": True, "duration": "minutes",
+                                                "cramp_now": False}),
+    # A week old baby; both legs puffy to the knees is no pain location.
+    ("the baby is ten days old", {"pregnant_or_postpartum": True}),
+    ("both my legs are puffy up to the knees", {"swelling": "both_legs", "pain_side": "both"}),
+    # A hot day said as "it was hot"; no water drunk; cancer treated and clear.
+    ("it was so hot today and i didn't drink much", {"dehydration": True}),
+    ("i had bowel cancer but i've been all clear for years", {"cancer": False}),
+    # Incontinence "which never happens" says nothing of how often cramps come.
+    ("i wet myself which never happens", {"saddle_numbness_or_incontinence": True}),
+    # Someone else's sugar, and the caller's own denied.
+    ("my dad has diabetes but i don't", {"chronic_condition": False}),
+])
+def test_round_eight_kinds(text, expected):
+    assert findings(text) == expected

@@ -107,7 +107,7 @@ class CompiledRecognizer:
         placed = _postprocess(toks, chosen)
         if self.concepts is not None:
             placed = _with_concepts(self.concepts, toks, placed)
-        placed = _not_mine(toks, _foot_colour(toks, _one_event(toks, placed)))
+        placed = _ever_since(toks, _not_mine(toks, _foot_colour(toks, _one_event(toks, placed))))
         _LOGGER.debug("recognised %d segment(s) in %d word(s)", len(placed), len(toks))
         return tuple(segment for _, _, segment in placed)
 
@@ -341,14 +341,22 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                 continue  # "i can feel it in my neck": no answer about the leg
             if intent == "ReportPain" and set(slots) == {"duration"} and _a_rate(toks, i, j):
                 continue  # "twelve tablets a day", "ten hours a day": how often, not how long
+            if slots.get("warmth") == "true" and toks[i:i + 2] == ["it", "was"]:
+                slots = {**{k: v for k, v in slots.items() if k != "warmth"}, "dehydration": "true"}
+                cue = "weather"  # "it was very hot and i didn't drink much": a hot day
             if _LIKENED & {k for k, v in slots.items() if v == "true"} and _a_likeness(toks, i):
                 slots = {k: v for k, v in slots.items() if k not in _LIKENED}
                 cue = "likeness"  # "like someone kicked me", "like i was running": no event
             if slots.get("muscle_knot") == "true" and toks[j:j + 2] in _HARD_TO:
                 slots = {k: v for k, v in slots.items() if k != "muscle_knot"}  # "hard to tell"
             if (set(slots) == {"duration"} and toks[i - 1:i] == ["in"]
-                    and toks[i] in _NUMBER_WORDS | {"a", "an"}):
+                    and toks[i] in _NUMBER_WORDS | {"a", "an"}
+                    and (toks[max(0, i - 2):i - 1] == ["now"] or _FUTURE & set(toks[max(0, i - 8):i]))):
                 continue  # "i'll get up now in a minute": a time to come, not how long
+            if set(slots) == {"pain_side"} and toks[j - 1] == "right" and toks[j:j + 1] == ["now"]:
+                continue  # "right now" is no side
+            if set(slots) <= set(PART) and toks[max(0, i - 2):i] in _OPERATED:
+                continue  # "an operation on my knee": the part operated on, not where it hurts
             if not any(name in SCHEMA or name in EXTRA_SLOTS for name in slots):
                 continue  # a phrase that only absorbs words ("my mum had a clot", "right now")
         if not cue and "pain_location" in slots:
@@ -376,6 +384,22 @@ def _own_even_with_others(slots: dict[str, str], gap: list[str], words: list[str
 _PRONOUNS = frozenset("she she's he he's her his".split())
 
 
+def _ever_since(toks: list[str], placed: Placed) -> Placed:
+    """ "flew back on saturday and my calf's been aching ever since": the pain has lasted since
+    that day, so days, when no other duration was said."""
+    if any("duration" in seg.slots for _, _, seg in placed):
+        return placed
+    for k in range(len(toks) - 1):
+        if toks[k:k + 2] in (["ever", "since"], ["since", "then"]) and _DAY_WORDS & set(toks[:k]):
+            added = (k, k + 2, Segment("ReportPain", {"duration": "days"}, "ever since", "since that day"))
+            return sorted([*placed, added], key=lambda p: p[0])
+    return placed
+
+
+_DAY_WORDS = frozenset("yesterday monday tuesday wednesday thursday friday saturday sunday "
+                       "weekend days".split())
+
+
 def _foot_colour(toks: list[str], placed: Placed) -> Placed:
     """A foot or toes said to be pink, or a normal colour, are well supplied with blood: no cold,
     pale leg, and no redness or warmth of a clot ("the toes are numb but the foot is warm and
@@ -401,7 +425,7 @@ _FOOT_WORDS = frozenset("foot foot's feet toes toe".split())
 # Conditions said of another person, with "but i never had one" of oneself.
 _CONDITIONS = frozenset("clot clots dvt cancer diabetes sugar operation surgery".split())
 _MINE_DENIED = {"clot": "previous_clot", "clots": "previous_clot", "dvt": "previous_clot",
-                "cancer": "cancer"}
+                "cancer": "cancer", "sugar": "chronic_condition", "diabetes": "chronic_condition"}
 
 
 def _not_mine(toks: list[str], placed: Placed) -> Placed:
@@ -411,7 +435,8 @@ def _not_mine(toks: list[str], placed: Placed) -> Placed:
         return placed
     k = toks.index("but")
     before, after = toks[:k], toks[k + 1:k + 8]
-    if not (OTHER_PEOPLE & set(before) and "never" in after and FIRST_PERSON_WORDS & set(after)):
+    if not (OTHER_PEOPLE & set(before) and {"never", "don't", "haven't"} & set(after)
+            and FIRST_PERSON_WORDS & set(after)):
         return placed
     denied = {_MINE_DENIED[w] for w in before if w in _MINE_DENIED}
     said = {name for _, _, seg in placed for name in seg.slots}
@@ -429,6 +454,9 @@ def _bare(words: list[str]) -> list[str]:
 
 
 _LIKENED = frozenset(("recent_injury", "recent_exercise"))
+_FUTURE = frozenset("i'll will gonna going shall".split())
+_OPERATED = (["operation", "on"], ["surgery", "on"], ["op", "on"], ["operation", "of"],
+             ["operated", "on"])
 _HARD_TO = (["to", "tell"], ["to", "say"], ["to", "see"], ["to", "know"], ["to", "find"])
 
 
@@ -456,8 +484,11 @@ def _one_event(toks: list[str], placed: Placed) -> Placed:
     drops = [name for name, applies in (
         ("recent_injury", ("fainting", "true") in said),
         ("redness", ("cold_pale_leg", "true") in said and not _RED_WORDS & words),
-        ("pain_location", cold_or_numb and not PAIN_WORDS & words),
-        ("pain_side", cold_or_numb and not PAIN_WORDS & words)) if applies]
+        ("pain_location", (cold_or_numb or ("swelling", "both_legs") in said)
+         and not _HURT_WORDS & words),
+        ("pain_side", cold_or_numb and not _HURT_WORDS & words),
+        ("cramps_per_week", ("cramps_per_week", "0") in said and len(said) > 1
+         and not _CRAMPED & words)) if applies]
     saddle = [(i, j) for i, j, seg in placed
               if seg.slots.get("saddle_numbness_or_incontinence") == "true"]
     back = min((i for i, _, seg in placed if seg.slots.get("back_pain_radiating") == "true"),
@@ -488,6 +519,10 @@ def _one_event(toks: list[str], placed: Placed) -> Placed:
 _LEG_WORDS = frozenset(
     "leg legs leg's calf calf's calves thigh thigh's knee knee's ankle ankle's foot foot's feet "
     "shin skin toes".split())
+# Words of pain itself, not of the signs a complaint may also be ("puffy", "numb").
+_HURT_WORDS = PAIN_WORDS - frozenset(
+    "puffy swelling swollen numb tingling stiff tight knotted locked seized balled".split())
+_CRAMPED = frozenset("cramp cramps cramping cramped charley one ones them".split())
 _FALL_WORDS = frozenset(
     "i i've and then just nearly almost went fell fall had a down over flying floor on the to "
     "hit collapsed".split())

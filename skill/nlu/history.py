@@ -40,7 +40,7 @@ HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
 TERMINATORS = frozenset(
     "but though although now tonight today this currently however lately recently".split())
 
-WINDOW = 10  # words after a statement in which a marker still belongs to it
+WINDOW = 14  # words after a statement in which a marker still belongs to it
 
 
 def in_the_past(after: list[str]) -> bool:
