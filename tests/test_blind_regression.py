@@ -39,7 +39,9 @@ FLOORS = {
     "round5/utt5_gareth.yaml": (96, 96, 100),
     "round5/utt5_marisol.yaml": (98, 98, 100),
     "round5/utt5_siobhan.yaml": (96, 96, 100),
-    "round6/utt6_darlene.yaml": (88, 95, 100),
+    # Lowered by a point (review of 2026-12-04): a past said before a statement no longer
+    # reaches across the statement before it, and "but i don't" no longer denies.
+    "round6/utt6_darlene.yaml": (88, 94, 100),
     "round6/utt6_joy.yaml": (99, 96, 100),
     "round6/utt6_kai.yaml": (97, 95, 100),
     "round7/utt7_bev.yaml": (92, 97, 100),
@@ -47,7 +49,7 @@ FLOORS = {
     "round7/utt7_tunde.yaml": (95, 95, 100),
     "round8/utt8_hank.yaml": (96, 97, 100),
     "round8/utt8_isla.yaml": (97, 98, 100),
-    "round8/utt8_nkechi.yaml": (97, 93, 100),
+    "round8/utt8_nkechi.yaml": (96, 93, 100),
 }
 
 

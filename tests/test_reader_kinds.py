@@ -239,7 +239,29 @@ def test_round_seven_kinds(text, expected):
     # Incontinence "which never happens" says nothing of how often cramps come.
     ("i wet myself which never happens", {"saddle_numbness_or_incontinence": True}),
     # Someone else's sugar, and the caller's own denied.
-    ("my dad has diabetes but i don't", {"chronic_condition": False}),
+    ("my dad has diabetes but i never have", {"chronic_condition": False}),
+    ("my mum has diabetes but i don't know if i have it", {}),
 ])
 def test_round_eight_kinds(text, expected):
     assert findings(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Found in review: a past marker must not reach across statements or mean "again".
+    ("i coughed up blood when i was about to go to bed", {"coughing_blood": True}),
+    ("the pain came back in my calf and now it is swollen", {"pain_location": "calf",
+                                                             "swelling": "one_leg"}),
+    ("i fainted last year my calf is swollen", {"pain_location": "calf", "swelling": "one_leg"}),
+    ("i had cancer but that's years ago", {}),
+    # Warmth of the leg is no weather; a relative's leg said of the past is no carer's call.
+    ("it was hot and swollen", {"warmth": True, "swelling": "one_leg"}),
+    ("my left leg buckled and i fell", {"recent_injury": True}),
+    ("an operation on my knee two weeks ago", {"recent_surgery_or_bedrest": True}),
+])
+def test_review_cases(text, expected):
+    assert findings(text) == expected
+
+
+def test_a_relatives_past_leg_is_no_carers_call():
+    """ "her leg was swollen" is the past: her clot stays hers (review)."""
+    assert "previous_clot" not in findings("my nan had a dvt her leg was swollen for weeks")

@@ -184,7 +184,10 @@ class Automaton:
         cache = self._cache
         entry = cache.get(state)
         if entry is not None:
-            if self._full:  # below the cap nothing is evicted, so the order need not be kept
+            # Below the cap nothing is evicted, so the order need not be kept; the first
+            # evictions then follow the order states were built in, and a hot state dropped
+            # early is rebuilt once. Kept in LRU order from then on.
+            if self._full:
                 try:
                     cache.move_to_end(state)
                 except KeyError:  # dropped by another thread meanwhile

@@ -42,7 +42,7 @@ from skill.nlu.concepts import PART, ConceptReader, Found, not_since
 from skill.nlu.automaton import DEFAULT_MAX_STATES, Automaton, CompiledGrammar, State
 from skill.nlu.contract import ANSWER_INTENTS, EXTRA_SLOTS, REPORT_INTENTS
 from skill.nlu.history import in_the_past, in_the_past_before, without_the_past
-from skill.nlu.others import (HISTORY_INTENTS, OTHER_PEOPLE, OWN_EVEN_WITH_OTHERS,
+from skill.nlu.others import (FIRST_PERSON, HISTORY_INTENTS, OTHER_PEOPLE, OWN_EVEN_WITH_OTHERS,
                                about_someone_else, speaks_for)
 from skill.nlu.normalize import tokens as normalize_tokens
 from skill.triage.findings import SCHEMA
@@ -280,6 +280,7 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
     for i, j, match in chosen:
         intent, slots = match.intent, dict(match.slots)
         gap = [t for t in toks[prev_end:i] if t not in FILLERS]
+        opens = prev_end == 0  # nothing was read before this segment's gap
         after = [t for t in toks[j:] if t not in FILLERS]
         adjacent = kept_end == prev_end
         own_time = bool(out) and adjacent and not gap and _has_own_time(out[-1])
@@ -299,13 +300,14 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
             elif _negated(gap) or (gap[:1] in (["or"], ["nor"]) and out and adjacent and _is_negative(out[-1])):
                 slots = _recast(slots, "false")  # "i haven't been sick or had diarrhoea"
                 cue = f"denied: {' '.join(gap[-3:])}"
-            if in_the_past(after) or in_the_past_before(toks[:i]):
+            past_after = in_the_past(after)
+            if past_after or (in_the_past_before(gap) and (opens or gap[:1] in _NEW_CLAUSE)):
                 now = without_the_past(slots)  # "i fainted once as a teenager"
                 if not_since(after):  # "... but nothing like that tonight": denied now
                     now.update({k: "false" for k, v in slots.items()
                                 if k not in now and v == "true" and SCHEMA[k].type == "bool"})
                 slots = now
-                said = after[:4] if in_the_past(after) else toks[max(0, i - 4):i]
+                said = after[:4] if past_after else gap[-4:]
                 cue = f"{cue}; past: {' '.join(said)}" if cue else f"past: {' '.join(said)}"
             if (intent in HISTORY_INTENTS and not _own_even_with_others(slots, gap, toks[i:j])
                     and about_someone_else(gap, toks[i:j]) and not speaks_for(toks)):
@@ -331,7 +333,8 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                     and toks[j:j + 1] and _not_the_leg(toks[j])):
                 continue  # "going to my left arm": the side of another part
             if set(slots) == {"pain_side"} and (
-                    "between" in toks[max(0, i - 1):j] or toks[j:j + 2] in _GAVE_WAY):
+                    "between" in toks[max(0, i - 1):j] or toks[j:j + 2] in _GAVE_WAY
+                    or toks[j:j + 1] == ["buckled"]):
                 continue  # "between the legs", "my legs went from under me": no side
             if (set(slots) == {"numb_or_weak_leg"} and slots["numb_or_weak_leg"] == "true"
                     and any(_not_the_leg(t) for t in gap[-3:])):
@@ -341,7 +344,8 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                 continue  # "i can feel it in my neck": no answer about the leg
             if intent == "ReportPain" and set(slots) == {"duration"} and _a_rate(toks, i, j):
                 continue  # "twelve tablets a day", "ten hours a day": how often, not how long
-            if slots.get("warmth") == "true" and toks[i:i + 2] == ["it", "was"]:
+            if (slots == {"warmth": "true"} and toks[i:i + 2] == ["it", "was"]
+                    and not ({"touch"} | _LEG_WORDS) & set(toks[i:j + 3])):
                 slots = {**{k: v for k, v in slots.items() if k != "warmth"}, "dehydration": "true"}
                 cue = "weather"  # "it was very hot and i didn't drink much": a hot day
             if _LIKENED & {k for k, v in slots.items() if v == "true"} and _a_likeness(toks, i):
@@ -355,7 +359,7 @@ def _postprocess(toks: list[str], chosen: list[tuple[int, int, _Match]]) -> Plac
                 continue  # "i'll get up now in a minute": a time to come, not how long
             if set(slots) == {"pain_side"} and toks[j - 1] == "right" and toks[j:j + 1] == ["now"]:
                 continue  # "right now" is no side
-            if set(slots) <= set(PART) and toks[max(0, i - 2):i] in _OPERATED:
+            if set(slots) <= set(PART) and _operated_on(toks, i):
                 continue  # "an operation on my knee": the part operated on, not where it hurts
             if not any(name in SCHEMA or name in EXTRA_SLOTS for name in slots):
                 continue  # a phrase that only absorbs words ("my mum had a clot", "right now")
@@ -390,8 +394,10 @@ def _ever_since(toks: list[str], placed: Placed) -> Placed:
     if any("duration" in seg.slots for _, _, seg in placed):
         return placed
     for k in range(len(toks) - 1):
-        if toks[k:k + 2] in (["ever", "since"], ["since", "then"]) and _DAY_WORDS & set(toks[:k]):
-            added = (k, k + 2, Segment("ReportPain", {"duration": "days"}, "ever since", "since that day"))
+        if (toks[k:k + 2] in (["ever", "since"], ["since", "then"]) and _DAY_WORDS & set(toks[:k])
+                and not about_someone_else(toks[:k], [])):
+            added = (k, k + 2, Segment("ReportPain", {"duration": "days"}, " ".join(toks[k:k + 2]),
+                                       "since that day"))
             return sorted([*placed, added], key=lambda p: p[0])
     return placed
 
@@ -435,8 +441,8 @@ def _not_mine(toks: list[str], placed: Placed) -> Placed:
         return placed
     k = toks.index("but")
     before, after = toks[:k], toks[k + 1:k + 8]
-    if not (OTHER_PEOPLE & set(before) and {"never", "don't", "haven't"} & set(after)
-            and FIRST_PERSON_WORDS & set(after)):
+    if not (OTHER_PEOPLE & set(before) and {"never", "haven't"} & set(after)
+            and FIRST_PERSON & set(after)):
         return placed
     denied = {_MINE_DENIED[w] for w in before if w in _MINE_DENIED}
     said = {name for _, _, seg in placed for name in seg.slots}
@@ -445,18 +451,24 @@ def _not_mine(toks: list[str], placed: Placed) -> Placed:
     return sorted([*placed, *added], key=lambda p: p[0])
 
 
-FIRST_PERSON_WORDS = frozenset("i i've me myself".split())
-
-
 def _bare(words: list[str]) -> list[str]:
     """A phrase without the conjunction it opens with ("and never")."""
     return words[1:] if words[:1] in (["and"], ["but"]) else words
 
 
+# Words that start a statement afresh: a past said after them is said of what follows ("and
+# years ago i had sciatica"); without them, of what came before ("i fainted last year").
+_NEW_CLAUSE = (["and"], ["but"], ["so"], ["then"], ["though"])
 _LIKENED = frozenset(("recent_injury", "recent_exercise"))
 _FUTURE = frozenset("i'll will gonna going shall".split())
-_OPERATED = (["operation", "on"], ["surgery", "on"], ["op", "on"], ["operation", "of"],
-             ["operated", "on"])
+_OPERATED = frozenset("operation surgery op operated".split())
+
+
+def _operated_on(toks: list[str], i: int) -> bool:
+    """The part at toks[i] is the one operated on: "an operation on my knee", read as "on my
+    knee" or as "my knee"."""
+    return ((toks[i:i + 1] in (["on"], ["of"]) and toks[i - 1:i] and toks[i - 1] in _OPERATED)
+            or (toks[i - 1:i] in (["on"], ["of"]) and i >= 2 and toks[i - 2] in _OPERATED))
 _HARD_TO = (["to", "tell"], ["to", "say"], ["to", "see"], ["to", "know"], ["to", "find"])
 
 
@@ -533,7 +545,7 @@ def _habitual(toks: list[str], placed: list) -> list:
     """How often cramps come is said of cramps in general: "i've got cramps in my calf like four
     times this week" is no cramp happening now, unless now is said. So is a cramp said with a
     habit of time ("my feet are cramping every night these days")."""
-    if _NOW & set(toks):
+    if _NOW & set(toks) or not any("cramp_now" in seg.slots for _, _, seg in placed):
         return placed
     placed = [(i, j, _without(seg, ("cramp_now",))
                if seg.slots.get("cramp_now") == "true" and _KEPT_OR_PAST & set(seg.text.split())
@@ -579,7 +591,7 @@ def _of_the_leg(segment: Segment) -> bool:
 
 
 _GAVE_WAY = (["went", "from"], ["gave", "way"], ["gave", "out"], ["buckled", "under"],
-             ["went", "under"], ["just", "buckled"], ["buckled"])
+             ["went", "under"], ["just", "buckled"])
 _NOT_THE_LEG = frozenset(
     "arm arms hand hands shoulder shoulders eye eyes ear ears wrist elbow breast chest lung "
     "kidney neck jaw cheek temple finger fingers thumb".split())

@@ -215,13 +215,15 @@ class ConceptReader:
         for start, end, gaps in _matches(rule, toks):
             if any(i <= start and end <= j for i, j in read):
                 continue
+            # A past said before the concept counts back to the last phrase the grammar read.
+            lo = max((j for _, j in read if j <= start), default=0)
             if (self._excepted(rule, toks, start, end)
                     or (rule.intent in HISTORY_INTENTS
                         and about_someone_else(list(toks[:start]), list(toks[start:end]))
                         and not speaks_for(list(toks)))):
                 continue
             after = list(toks[end:])
-            if not self._in_context(rule, toks, start, end, gaps):
+            if not self._in_context(rule, toks, start, end, gaps, lo):
                 return Found(rule, start, end)
             if (rule.value == "true" and rule.intent == "ReportEmergency" and in_the_past(after)
                     and not_since(after)):
@@ -234,7 +236,7 @@ class ConceptReader:
         return any(_at(around, p) is not None for p in rule.unless)
 
     def _in_context(self, rule: Rule, toks: Sequence[str], start: int, end: int,
-                    gaps: tuple[str, ...]) -> bool:
+                    gaps: tuple[str, ...], lo: int = 0) -> bool:
         """Denied (before the concept, or between its words: "my chest doesn't hurt"),
         hypothetical, or in the past (for a finding about now: a clot "back in twenty nineteen"
         is history by nature). The concept's own words never deny it ("no feeling")."""
@@ -250,7 +252,7 @@ class ConceptReader:
                 if _at(gaps, phrase) is not None:
                     return True
         return (not rule.finding or is_current(rule.finding)) and (
-            in_the_past(list(toks[end:])) or in_the_past_before(list(toks[:start])))
+            in_the_past(list(toks[end:])) or in_the_past_before(list(toks[lo:start])))
 
     def _scope_before(self, toks: Sequence[str], start: int) -> list[str]:
         """The words before the concept a trigger may reach from, back to a terminator."""
@@ -274,7 +276,7 @@ _NOT_SINCE = (("nothing", "like", "that"), ("nothing", "like", "it"), ("not", "s
 
 def not_since(after: Sequence[str]) -> bool:
     """After a sign of the past, "but nothing like that tonight" denies it now."""
-    words = list(after[:14])
+    words = list(after[:18])
     return "but" in words and any(
         tuple(words[k:k + len(m)]) == m for m in _NOT_SINCE for k in range(len(words)))
 

@@ -18,8 +18,8 @@ HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
     ("when", "i", "was", "young"), ("when", "i", "was", "younger"), ("when", "i", "was", "a"),
     ("when", "i", "was", "little"), ("when", "i", "was", "at", "school"),
     # "back in" with a time long gone, not "three weeks back in the hospital".
-    ("back", "in", "the", "day"), ("back", "in", "my"), ("back", "in", "twenty"),
-    ("back", "in", "nineteen"), ("back", "in", "two"), ("back", "in", "school"),
+    ("back", "in", "the", "day"), ("back", "in", "twenty"),
+    ("back", "in", "nineteen"), ("back", "in", "school"),
     ("back", "in", "college"), ("back", "in", "the", "eighties"), ("back", "in", "the", "nineties"),
     ("in", "my", "teens"), ("in", "my", "twenties"), ("in", "my", "thirties"),
     ("in", "my", "forties"), ("in", "my", "fifties"), ("in", "my", "sixties"),
@@ -27,7 +27,7 @@ HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
     ("last", "year"), ("a", "year", "ago"), ("the", "year", "before"),
     ("in", "high", "school"), ("in", "college"), ("at", "college"), ("at", "university"),
     ("at", "uni"), ("as", "a", "student"), ("when", "i", "was", "small"),
-    ("as", "a", "small"), ("when", "i", "was", "in", "school"), ("when", "i", "was", "about"),
+    ("as", "a", "small"), ("when", "i", "was", "in", "school"),
     ("in", "school"), ("as", "a", "teen"),
     # Years said as a recogniser writes them, up to last year: "back in twenty nineteen".
     *(("in", "twenty", y) for y in (
@@ -47,7 +47,8 @@ def in_the_past(after: list[str]) -> bool:
     """The words following a statement place it in the distant past."""
     scope: list[str] = []
     for k, word in enumerate(after[:WINDOW]):
-        if word == "but" and after[k + 1:k + 3] in (["that", "was"], ["it", "was"], ["that's"]):
+        if word == "but" and (after[k + 1:k + 3] in (["that", "was"], ["it", "was"])
+                              or after[k + 1:k + 2] == ["that's"]):
             continue  # "an operation, but that was back in twenty nineteen": said of it
         if word in TERMINATORS:
             break

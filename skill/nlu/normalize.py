@@ -30,12 +30,14 @@ _SYMBOLS = (("&", " and "), ("%", " percent "), ("+", " plus "), ("\u00b0", " de
 _JOIN = {
     "d v t": "dvt", "h r t": "hrt", "p e": "pe", "a n e": "a and e", "t v": "tv",
     "o k": "okay", "ok": "okay",
-    # "not able to" is "can't" ("i'm not able to breathe right"): a denial of ability, which
-    # the readers know as "can't", not a denial of the sign.
+    # Southern "ever time"; "a good hour"; northern "it were"; the emphatic "does feel".
     "ever time": "every time", "a good hour": "an hour", "a good half hour": "half an hour",
     "i were": "i was", "it were": "it was", "does feel": "feels", "do feel": "feel",
-    "did feel": "felt", "does look": "looks", "does hurt": "hurts", "do hurt": "hurt", "a half a hour": "half an hour", "a half an hour": "half an hour",
+    "did feel": "felt", "does look": "looks", "does hurt": "hurts", "do hurt": "hurt",
+    "a half a hour": "half an hour", "a half an hour": "half an hour",
     "half a hour": "half an hour", "a hour": "an hour",
+    # "not able to" is "can't" ("i'm not able to breathe right"): a denial of ability, which
+    # the readers know as "can't", not a denial of the sign.
     "i'm not able to": "i can't", "i am not able to": "i can't", "i'm unable to": "i can't",
     "i am unable to": "i can't", "i wasn't able to": "i couldn't", "i was not able to": "i couldn't",
     "not able to": "can't", "unable to": "can't",
@@ -64,13 +66,12 @@ _WORDS = {
     "feelin": "feeling", "lookin": "looking", "gettin": "getting", "sittin": "sitting",
     "lyin": "lying", "comin": "coming", "breathin": "breathing", "coughin": "coughing",
     "stretchin": "stretching", "playin": "playing", "tinglin": "tingling",
-    "runnin": "running", "settin": "sitting", "sittin'": "sitting", "gaspin": "gasping",
+    "runnin": "running", "settin": "sitting", "gaspin": "gasping",
     "choppin": "chopping", "burnin": "burning", "stabbin": "stabbing", "sweatin": "sweating",
     "shakin": "shaking", "cryin": "crying", "faintin": "fainting", "hackin": "hacking",
     "spittin": "spitting", "evenin": "evening", "mornin": "morning", "callin": "calling",
     "cramping's": "cramping is", "fixin": "fixing", "actin": "acting", "startin": "starting",
     "limpin": "limping", "rubbin": "rubbing", "stompin": "stomping",
-    # Southern "ever time" for "every time".
     # Scots as a recogniser writes it ("ma leg's aw mottled fae the knee doon", "i cannae get
     # ma breath"): folded into the English words of the grammar.
     "ma": "my", "masel": "myself", "cannae": "can't", "canna": "can't", "didnae": "didn't",
@@ -213,7 +214,7 @@ def _scots_not(words: list[str]) -> list[str]:
 # swollen", "i ain't got no pain", "he ain't been well".
 _AINT_HAVE = frozenset(
     "got had been seen felt noticed took taken done helped eased worked gone coughed never".split())
-_AINT_HAS = frozenset("he she it that".split())
+_AINT_HAVE_PLURAL = frozenset("you we they".split())  # "my leg ain't been right": hasn't
 
 
 def _aint(words: list[str]) -> list[str]:
@@ -227,7 +228,7 @@ def _aint(words: list[str]) -> list[str]:
         if prev == "i":
             out[-1:] = ["i", "haven't"] if nxt in _AINT_HAVE else ["i'm", "not"]
         elif nxt in _AINT_HAVE:
-            out.append("hasn't" if prev in _AINT_HAS else "haven't")
+            out.append("haven't" if prev in _AINT_HAVE_PLURAL else "hasn't")
         else:
             out.append("isn't")
     return out

@@ -64,18 +64,23 @@ _PARTS = frozenset(
 _NOW_WORDS = frozenset(
     "is are looks feels swollen hurting hurts sore aching paining puffy red hot killing cramping "
     "throbbing".split())
-_THEY = frozenset("she's he's she he".split())
+_THEY_NOW = frozenset("she's he's".split())
+_PRESENT = frozenset("is are looks feels hurts aches".split())
+_PAST = frozenset("was were had".split())
 
 
 def speaks_for(toks: list[str]) -> bool:
     """The utterance describes another person's leg as it is now: a carer calling about the
-    patient, whose history is then the patient's own."""
+    patient, whose history is then the patient's own. Said in the present ("her leg is
+    swollen", "his calf's red", "she's hurting"), never of the past ("her leg was swollen")."""
     for k, word in enumerate(toks):
         if word in _THEIR:
             for m in range(k + 1, min(k + 4, len(toks))):
                 part = toks[m].removesuffix("'s")
-                if part in _PARTS and ((toks[m] != part) or _NOW_WORDS & set(toks[m + 1:m + 4])):
+                after = set(toks[m + 1:m + 4])
+                if part in _PARTS and not _PAST & after and (
+                        toks[m] != part or _PRESENT & after):
                     return True
-        if word in _THEY and _NOW_WORDS & set(toks[k + 1:k + 3]) - {"is", "are"}:
+        if word in _THEY_NOW and _NOW_WORDS & set(toks[k + 1:k + 3]):
             return True
     return False
