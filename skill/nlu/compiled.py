@@ -115,16 +115,9 @@ class CompiledRecognizer:
         """start -> end -> the preferred match of toks[start:end] that may stand there.
 
         Each live state carries its automaton entry, looked up once when it is reached (this
-        loop is most of the cost of reading a sentence)."""
+        loop is most of the cost of reading a sentence, so the lookup is written inline)."""
         state_of = self._fsa.state
         here: dict[int, State] = {}  # the states of this utterance, looked up once each
-
-        def entry_of(state: int) -> State:
-            entry = here.get(state)
-            if entry is None:
-                entry = here[state] = state_of(state)
-            return entry
-
         first = state_of(self._fsa.start)[0]
         lead = _leading_fillers(toks)
         n = len(toks)
@@ -139,7 +132,10 @@ class CompiledRecognizer:
             moved: dict[int, tuple[Chain, int, State]] = {}
             for state, outs in starts:
                 if state not in moved:
-                    moved[state] = ((None, outs), 0, entry_of(state))
+                    entry = here.get(state)
+                    if entry is None:
+                        entry = here[state] = state_of(state)
+                    moved[state] = ((None, outs), 0, entry)
             active = moved
             j = i
             while active:
@@ -154,7 +150,10 @@ class CompiledRecognizer:
                 for chain, skips, entry in active.values():
                     for nxt, outs in entry[0].get(word, ()):
                         if nxt not in moved:
-                            moved[nxt] = ((chain, outs), skips, entry_of(nxt))
+                            reached = here.get(nxt)
+                            if reached is None:
+                                reached = here[nxt] = state_of(nxt)
+                            moved[nxt] = ((chain, outs), skips, reached)
                 if word in FILLERS:  # a filler may also be skipped: the states stay live
                     skipped = dict(moved)
                     for state, (chain, skips, entry) in active.items():

@@ -194,10 +194,13 @@ class ConceptReader:
         known = set(stated)
         out: list[Found] = []
         words = set(toks)
+        where: dict[str, list[int]] = {}
+        for k, word in enumerate(toks):
+            where.setdefault(word, []).append(k)
         for rule in self.rules:
             if rule.finding in known or not all(firsts & words for firsts in rule.firsts):
                 continue  # a group none of whose phrases can start here: the rule cannot match
-            found = self._first(rule, toks, read)
+            found = self._first(rule, toks, read, where)
             if found is not None:
                 out.append(found)
                 if not rule.absorbs:
@@ -210,9 +213,9 @@ class ConceptReader:
                             " ".join(toks[f.start:f.end]), cue=f"concept: {f.rule.why}"))
                 for f in found if not f.rule.absorbs]
 
-    def _first(self, rule: Rule, toks: Sequence[str],
-               read: Sequence[tuple[int, int]]) -> Optional[Found]:
-        for start, end, gaps in _matches(rule, toks):
+    def _first(self, rule: Rule, toks: Sequence[str], read: Sequence[tuple[int, int]],
+               where: Mapping[str, list[int]]) -> Optional[Found]:
+        for start, end, gaps in _matches(rule, toks, where):
             if any(i <= start and end <= j for i, j in read):
                 continue
             # A past said before the concept counts back to the last phrase the grammar read.
@@ -281,10 +284,13 @@ def not_since(after: Sequence[str]) -> bool:
         tuple(words[k:k + len(m)]) == m for m in _NOT_SINCE for k in range(len(words)))
 
 
-def _matches(rule: Rule, toks: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+def _matches(rule: Rule, toks: Sequence[str],
+             where: Mapping[str, list[int]]) -> list[tuple[int, int, tuple[str, ...]]]:
     """(start, end, the words between the concept's phrases) of each way every group occurs
-    within the window, in one clause, leftmost and shortest first."""
-    places = [[(i, i + len(p)) for p in group for i in _all_at(toks, p)] for group in rule.groups]
+    within the window, in one clause, leftmost and shortest first. `where` holds the positions
+    of each word of the sentence, so a phrase is only tried where its first word stands."""
+    places = [[(i, i + len(p)) for p in group for i in where.get(p[0], ())
+               if tuple(toks[i:i + len(p)]) == p] for group in rule.groups]
     if any(not p for p in places):
         return []
     results: list[tuple[int, int, tuple[str, ...]]] = []
