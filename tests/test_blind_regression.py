@@ -1,7 +1,7 @@
 """Every blind sentence set whose misses were read is a regression set (issue 13): replayed as
 an opening through the dialog (what `chat --jsonl` reports after one turn, as patient.py scores
 it), it must not fall below the score it had when its kinds were fixed. The floors are that
-score (measured here, in process) rounded down to the point; a set still blind (round 9) is not
+score (measured here, in process) rounded down to the point; a set still blind (round 10) is not
 here until it is read.
 """
 from __future__ import annotations
@@ -50,6 +50,9 @@ FLOORS = {
     "round8/utt8_hank.yaml": (96, 97, 100),
     "round8/utt8_isla.yaml": (97, 98, 100),
     "round8/utt8_nkechi.yaml": (96, 93, 100),
+    "round9/utt9_dmitri.yaml": (94, 92, 100),
+    "round9/utt9_fiona.yaml": (94, 94, 100),
+    "round9/utt9_lucia.yaml": (96, 95, 100),
 }
 
 
@@ -94,5 +97,5 @@ def test_a_read_blind_set_keeps_its_score(name):
 def test_every_read_set_is_replayed():
     """A set is either still blind (its README row says so) or has a floor here."""
     sets = {str(p.relative_to(BLIND)) for p in BLIND.glob("round*/*.yaml")}
-    blind = {s for s in sets if s.startswith("round9/")}
+    blind = {s for s in sets if s.startswith("round10/")}
     assert sets - blind == set(FLOORS)

@@ -265,3 +265,30 @@ def test_review_cases(text, expected):
 def test_a_relatives_past_leg_is_no_carers_call():
     """ "her leg was swollen" is the past: her clot stays hers (review)."""
     assert "previous_clot" not in findings("my nan had a dvt her leg was swollen for weeks")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Chest pressing like a stone; a heart beating like crazy; toes with nothing felt.
+    ("something presses on my chest like a stone", {"chest_pain": True}),
+    ("my heart is beating like crazy", {"fainting": True}),
+    ("my foot is white and i feel nothing in it", {"cold_pale_leg": True, "numb_or_weak_leg": True}),
+    ("i'm fair puffed going up the stairs", {"breathless": True}),
+    # Denials in learner and Scots word order.
+    ("in the chest nothing", {"chest_pain": False}),
+    ("i don't cough blood", {"coughing_blood": False}),
+    ("i've no had any operations", {"recent_surgery_or_bedrest": False}),
+    # The anti-baby pill and menopause hormones; an airplane with a layover.
+    ("i take the anti baby pill", {"hormone_medication": True}),
+    ("i was on the airplane twelve hours with the layover", {"long_travel": True}),
+    # A birth said "the baby was born"; ages as history; a year ago.
+    ("the baby was born two weeks ago", {"pregnant_or_postpartum": True}),
+    ("i passed out when i was twelve", {}),
+    ("i had my hip done a year ago", {}),
+    # It goes when stood on, said the other way round; but standing still is rest.
+    ("it goes away when i stand on it", {"eased_by_stretching": True}),
+    ("stretching's doing nothing", {"eased_by_stretching": False}),
+    # Cancer treatment finished long ago.
+    ("i had cancer years ago and finished treatment long since", {"cancer": False}),
+])
+def test_round_nine_kinds(text, expected):
+    assert findings(text) == expected

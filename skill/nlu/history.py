@@ -33,7 +33,11 @@ HISTORY_MARKERS: tuple[tuple[str, ...], ...] = (
     *(("in", "twenty", y) for y in (
         "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())),
     *(("in", "twenty", "twenty", y) for y in ("one", "two", "three", "four", "five")),
-    ("in", "two", "thousand"),
+    ("in", "two", "thousand"), ("year", "ago"), ("year", "back"),
+    # An age said in words: "when i was sixteen", "when i was twenty".
+    *(("when", "i", "was", age) for age in (
+        "five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty thirty forty fifty".split())),
 )
 
 # Words that end the scope of a marker: what follows is about now again.

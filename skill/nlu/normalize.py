@@ -89,10 +89,10 @@ _WORDS = {
 
 # Scots "no" for "not" after a subject and before what it denies ("i'm no sure", "it's no
 # warm", "ma leg'll no move"); "it's no longer" stays as it is.
-_SCOTS_NO_AFTER = frozenset("i'm it's he's she's that's they're is was am are".split())
+_SCOTS_NO_AFTER = frozenset("i'm it's he's she's that's they're is was am are i've".split())
 _SCOTS_NO_BEFORE = frozenset(
     "sure warm swollen cold red sore hot numb right bad great good painful tight move do "
-    "working".split())
+    "working had been".split())
 
 # Expanded forms folded into the contraction the grammar is written with. Only applied when
 # another word follows, so that a bare answer ("yes it is", "i am") keeps its own words. The
