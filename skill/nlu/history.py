@@ -57,7 +57,7 @@ def in_the_past(after: list[str]) -> bool:
         if word in TERMINATORS:
             break
         scope.append(word)
-    return any(tuple(scope[i:i + len(m)]) == m for m in HISTORY_MARKERS for i in range(len(scope)))
+    return _marked(scope)
 
 
 def in_the_past_before(before: list[str]) -> bool:
@@ -68,7 +68,19 @@ def in_the_past_before(before: list[str]) -> bool:
         if word in TERMINATORS or word in ("and", "so"):
             break
         scope.insert(0, word)
-    return any(tuple(scope[i:i + len(m)]) == m for m in HISTORY_MARKERS for i in range(len(scope)))
+    return _marked(scope)
+
+
+def _marked(scope: list[str]) -> bool:
+    """A history marker stands somewhere in `scope`; only the markers that begin with a word
+    of the scope are tried."""
+    return any(tuple(scope[i:i + len(m)]) == m
+               for i, word in enumerate(scope) for m in _MARKERS_BY_FIRST.get(word, ()))
+
+
+_MARKERS_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _m in HISTORY_MARKERS:
+    _MARKERS_BY_FIRST[_m[0]] = (*_MARKERS_BY_FIRST.get(_m[0], ()), _m)
 
 
 def is_current(finding: str) -> bool:
