@@ -238,4 +238,9 @@ def guide_allowed(findings: Findings) -> bool:
     level = settled_level(findings)
     if level is not None and level >= Disposition.URGENT:
         return False
+    # An unknown clot sign outside the screen (redness the person could not see) counts as
+    # present while the cramp has not eased (invariant 4): the assessment is then urgent, and
+    # a stretch would contradict the advice not to stretch.
+    if assess(findings).disposition >= Disposition.URGENT:
+        return False
     return findings.get("duration") not in LONG
